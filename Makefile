@@ -1,0 +1,52 @@
+# `make run` serves the API; `make test` runs every check. Both set up .venv first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# A local secret key, generated once into a git-ignored file, unless one is given.
+WITH_KEY = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}"
+
+.PHONY: run test lint format install static
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+.secret_key:
+	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+static: install .secret_key
+	$(WITH_KEY) $(BIN)/python manage.py collectstatic --noinput -v0
+
+run: static
+	$(WITH_KEY) $(BIN)/python manage.py migrate --noinput
+	@echo ""
+	@echo "Heroes API     http://127.0.0.1:$(PORT)/heroes/"
+	@echo "Swagger UI     http://127.0.0.1:$(PORT)/docs/"
+	@echo "ReDoc          http://127.0.0.1:$(PORT)/redoc/"
+	@echo "OpenAPI        http://127.0.0.1:$(PORT)/openapi.json"
+	@echo "Admin          http://127.0.0.1:$(PORT)/admin/"
+	@echo "Health         http://127.0.0.1:$(PORT)/healthz"
+	@echo ""
+	@echo "Create an admin user:  DJANGO_SECRET_KEY=\$$(cat .secret_key) $(BIN)/python manage.py createsuperuser"
+	@echo "Create a token:        DJANGO_SECRET_KEY=\$$(cat .secret_key) $(BIN)/python manage.py drf_create_token <username>"
+	@echo "   or: curl -X POST -d 'username=<u>&password=<p>' http://127.0.0.1:$(PORT)/auth/token/"
+	@echo ""
+	$(WITH_KEY) PORT=$(PORT) exec $(BIN)/gunicorn --config gunicorn.conf.py
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint static
+	$(WITH_KEY) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(WITH_KEY) $(BIN)/pytest

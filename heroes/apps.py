@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class HeroesConfig(AppConfig):
+    """The hero resource: model, API, admin."""
+
+    name = "heroes"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from heroes import lookups  # noqa: F401  registers the Unicode-aware lookups

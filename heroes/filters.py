@@ -1,0 +1,130 @@
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import F
+from rest_framework.exceptions import ValidationError
+from rest_framework.fields import CharField
+from rest_framework.filters import OrderingFilter, SearchFilter, search_smart_split
+
+from heroes.models import AGE_MAX, NAME_MAX_LENGTH, Hero
+
+ORDERING_FIELDS = ["id", "name", "age"]
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """A boolean query value that must be true or false; anything else is an error."""
+
+    # NullBooleanSelect would quietly turn "maybe" into None before validation.
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        normalized = str(value).lower()
+        if normalized in ("true", "1"):
+            return True
+        if normalized in ("false", "0"):
+            return False
+        raise DjangoValidationError("Must be true or false.", code="invalid")
+
+    def validate(self, value) -> None:
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class AgeFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", AGE_MAX)
+        super().__init__(*args, field_name="age", **kwargs)
+
+
+class HeroFilterSet(django_filters.FilterSet):
+    """Filters the hero list by name and age; secret_name is deliberately absent."""
+
+    name = django_filters.CharFilter(field_name="name", max_length=NAME_MAX_LENGTH)
+    name__icontains = django_filters.CharFilter(
+        field_name="name", lookup_expr="icontains", max_length=NAME_MAX_LENGTH
+    )
+    age = AgeFilter()
+    age__gte = AgeFilter(lookup_expr="gte")
+    age__lte = AgeFilter(lookup_expr="lte")
+    age__isnull = StrictBooleanFilter(field_name="age", lookup_expr="isnull")
+
+    class Meta:
+        model = Hero
+        fields = [
+            "name",
+            "name__icontains",
+            "age",
+            "age__gte",
+            "age__lte",
+            "age__isnull",
+        ]
+
+
+class HeroSearchFilter(SearchFilter):
+    """DRF search over `name`, refusing terms longer than a name can be."""
+
+    def get_search_terms(self, request):
+        value = request.query_params.get(self.search_param, "")
+        field = CharField(trim_whitespace=False, allow_blank=True, max_length=NAME_MAX_LENGTH)
+        try:
+            cleaned = field.run_validation(value)
+        except ValidationError as exc:
+            # Name the parameter, as every other query error does.
+            raise ValidationError({self.search_param: exc.detail}) from None
+        return search_smart_split(cleaned)
+
+
+class HeroOrderingFilter(OrderingFilter):
+    """Ordering by id, name and age; heroes without an age sort last either way.
+
+    Unknown or repeated terms answer 400 rather than being dropped silently, so a
+    client asking for `secret_name` learns it cannot sort by it.
+    """
+
+    def get_ordering(self, request, queryset, view):
+        raw = request.query_params.get(self.ordering_param)
+        if raw is None:
+            return self.get_default_ordering(view)
+        terms = [term.strip() for term in raw.split(",")]
+        allowed = {name for name, _ in self.get_valid_fields(queryset, view, {"request": request})}
+        if any(not term for term in terms):
+            raise self._error("Empty ordering term.")
+        unknown = [term for term in terms if term.lstrip("-") not in allowed]
+        if unknown:
+            raise self._error(
+                f"Unknown ordering field {unknown[0][:50]!r}; choose from "
+                + ", ".join(sorted(allowed))
+                + " (prefix with '-' to reverse)."
+            )
+        if len(set(terms)) != len(terms):
+            raise self._error("Each ordering term may appear once.")
+        return terms
+
+    def _error(self, message: str) -> ValidationError:
+        return ValidationError({self.ordering_param: [message]})
+
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view) or []
+        expressions = []
+        seen = set()
+        for term in ordering:
+            field = term.lstrip("-")
+            if field in seen:
+                continue  # "age,-age": the first term decides.
+            seen.add(field)
+            if term.startswith("-"):
+                expressions.append(F(field).desc(nulls_last=True))
+            else:
+                expressions.append(F(field).asc(nulls_last=True))
+        if "id" not in seen:
+            # A unique tie-breaker keeps pages stable while the client walks them.
+            expressions.append(F("id").asc())
+        return queryset.order_by(*expressions)

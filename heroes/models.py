@@ -1,0 +1,24 @@
+from django.core.validators import MaxValueValidator
+from django.db import models
+
+NAME_MAX_LENGTH = 255
+SECRET_NAME_MAX_LENGTH = 255
+# The largest value a 32-bit signed integer holds: every supported backend stores it,
+# and generated clients can use a plain int32.
+AGE_MAX = 2_147_483_647
+
+
+class Hero(models.Model):
+    """A hero: a public name and age, and a secret name only staff may read."""
+
+    name = models.CharField(max_length=NAME_MAX_LENGTH, db_index=True)
+    age = models.PositiveIntegerField(
+        null=True, blank=True, db_index=True, validators=[MaxValueValidator(AGE_MAX)]
+    )
+    secret_name = models.CharField(max_length=SECRET_NAME_MAX_LENGTH)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name

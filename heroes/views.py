@@ -1,0 +1,99 @@
+from django.db import DatabaseError, connection
+from django.http import Http404, JsonResponse
+from django.views.decorators.http import require_GET
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularJSONAPIView
+from rest_framework import viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import NotFound
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.permissions import AllowAny
+
+from heroes.filters import ORDERING_FIELDS, HeroFilterSet, HeroOrderingFilter, HeroSearchFilter
+from heroes.models import Hero
+from heroes.pagination import HeroPagination
+from heroes.permissions import HeroPermissions
+from heroes.schema import (
+    LIST_PARAMETERS,
+    ErrorSerializer,
+    HeroAutoSchema,
+    TokenErrorSerializer,
+    TokenSerializer,
+)
+from heroes.serializers import HeroSerializer
+
+
+@extend_schema_view(list=extend_schema(parameters=LIST_PARAMETERS))
+class HeroViewSet(viewsets.ModelViewSet):
+    """Create, list, read, update and delete heroes."""
+
+    queryset = Hero.objects.all()
+    serializer_class = HeroSerializer
+    permission_classes = [HeroPermissions]
+    pagination_class = HeroPagination
+    filter_backends = [DjangoFilterBackend, HeroSearchFilter, HeroOrderingFilter]
+    filterset_class = HeroFilterSet
+    search_fields = ["name"]
+    ordering_fields = ORDERING_FIELDS
+    ordering = ["id"]
+    schema = HeroAutoSchema()
+
+    def get_object(self) -> Hero:
+        try:
+            return super().get_object()
+        except Http404:
+            raise NotFound("Hero not found") from None
+
+    def filter_queryset(self, queryset):
+        # Filters, search and ordering describe lists; a detail lookup is by id alone.
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+
+class ObtainTokenView(ObtainAuthToken):
+    """Trades a username and password for that user's API token."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        responses={
+            200: TokenSerializer,
+            400: TokenErrorSerializer,
+            415: ErrorSerializer,
+        },
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+
+class FirstRendererNegotiation(BaseContentNegotiation):
+    """Always picks the view's first renderer, whatever the Accept header asks for."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class OpenAPIJSONView(SpectacularJSONAPIView):
+    """The OpenAPI 3 document, always as JSON."""
+
+    content_negotiation_class = FirstRendererNegotiation
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+
+@require_GET
+def healthz(request):
+    """200 when the database answers a query, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "error"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

@@ -1,0 +1,93 @@
+from http import HTTPStatus
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from heroes.models import Hero
+
+CHANGELIST = reverse("admin:heroes_hero_changelist")
+
+
+@pytest.fixture
+def staff_client(db) -> Client:
+    client = Client()
+    client.force_login(User.objects.create_superuser("admin", password="correct horse battery"))
+    return client
+
+
+def test_admin_lists_heroes_with_secret_names(staff_client, make_hero):
+    make_hero("Deadpond", age=30, secret_name="Dive Wilson")
+
+    response = staff_client.get(CHANGELIST)
+
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    for text in ("Deadpond", "30", "Dive Wilson", "column-secret_name", "column-age"):
+        assert text in html
+
+
+@pytest.mark.parametrize("term", ["Deadpond", "Dive Wilson"])
+def test_admin_search_by_name_or_secret_name(staff_client, make_hero, term):
+    make_hero("Deadpond", secret_name="Dive Wilson")
+    make_hero("Spider-Boy", secret_name="Pedro Parqueador")
+
+    response = staff_client.get(CHANGELIST, {"q": term})
+
+    assert response.status_code == HTTPStatus.OK
+    assert [h.name for h in response.context["cl"].result_list] == ["Deadpond"]
+
+
+def test_admin_sorts_by_age(staff_client, make_hero):
+    make_hero("Old", age=90)
+    make_hero("Young", age=9)
+    age_column = staff_client.get(CHANGELIST).context["cl"].list_display.index("age")
+
+    response = staff_client.get(CHANGELIST, {"o": str(age_column)})
+
+    assert response.status_code == HTTPStatus.OK
+    assert [h.name for h in response.context["cl"].result_list] == ["Young", "Old"]
+
+
+def test_admin_changelist_skips_the_full_table_count(staff_client, make_hero):
+    make_hero()
+
+    with CaptureQueriesContext(connection) as queries:
+        response = staff_client.get(CHANGELIST, {"q": "Dead"})
+
+    assert response.status_code == HTTPStatus.OK
+    counts = [
+        q["sql"] for q in queries if "COUNT(" in q["sql"].upper() and "heroes_hero" in q["sql"]
+    ]
+    assert all("LIKE" in sql for sql in counts)
+
+
+def test_admin_edits_and_deletes_a_hero(staff_client, make_hero):
+    hero = make_hero(age=30)
+    change_url = reverse("admin:heroes_hero_change", args=[hero.id])
+
+    changed = staff_client.post(
+        change_url, {"name": "Deadpool", "age": "31", "secret_name": "Wade Wilson"}
+    )
+    hero.refresh_from_db()
+    deleted = staff_client.post(
+        reverse("admin:heroes_hero_delete", args=[hero.id]), {"post": "yes"}
+    )
+
+    assert changed.status_code == HTTPStatus.FOUND
+    assert (hero.name, hero.age, hero.secret_name) == ("Deadpool", 31, "Wade Wilson")
+    assert deleted.status_code == HTTPStatus.FOUND
+    assert not Hero.objects.exists()
+
+
+def test_admin_is_closed_to_non_staff(db):
+    client = Client()
+    client.force_login(User.objects.create_user("visitor", password="correct horse battery"))
+
+    response = client.get(CHANGELIST)
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith(reverse("admin:login"))

@@ -1,0 +1,126 @@
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import SECRET
+
+LIST_URL = reverse("hero-list")
+
+
+@pytest.fixture
+def team(make_hero):
+    return {
+        "deadpond": make_hero("Deadpond", age=None, secret_name="Dive Wilson"),
+        "spider": make_hero("Spider-Boy", age=16, secret_name="Pedro Parqueador"),
+        "rusty": make_hero("Rusty-Man", age=48, secret_name="Tommy Sharp"),
+        "tarantula": make_hero("Tarantula", age=32, secret_name="Natalia Roman-on"),
+        "unicode": make_hero("Ünïcødé Man", age=32, secret_name="Ünïcødé Secret"),
+    }
+
+
+def names(response) -> list[str]:
+    return [hero["name"] for hero in response.json()["results"]]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"name": "Spider-Boy"}, ["Spider-Boy"]),
+        ({"name": "spider-boy"}, []),
+        ({"name__icontains": "MAN"}, ["Rusty-Man", "Ünïcødé Man"]),
+        ({"name__icontains": "ünïcødé"}, ["Ünïcødé Man"]),
+        ({"name__icontains": "ÜNÏCØDÉ"}, ["Ünïcødé Man"]),
+        ({"name__icontains": "%"}, []),
+        ({"name__icontains": "_"}, []),
+        ({"age": 32}, ["Tarantula", "Ünïcødé Man"]),
+        ({"age__gte": 32}, ["Rusty-Man", "Tarantula", "Ünïcødé Man"]),
+        ({"age__lte": 32}, ["Spider-Boy", "Tarantula", "Ünïcødé Man"]),
+        ({"age__gte": 20, "age__lte": 40}, ["Tarantula", "Ünïcødé Man"]),
+        ({"age__isnull": "true"}, ["Deadpond"]),
+        ({"age__isnull": "false"}, ["Spider-Boy", "Rusty-Man", "Tarantula", "Ünïcødé Man"]),
+        ({"search": "boy"}, ["Spider-Boy"]),
+        ({"search": "ÜNÏ"}, ["Ünïcødé Man"]),
+        ({"search": "rusty man"}, ["Rusty-Man"]),
+    ],
+)
+def test_list_heroes_filtered(api_client, team, params, expected):
+    response = api_client.get(LIST_URL, params)
+
+    assert response.status_code == HTTPStatus.OK
+    assert names(response) == expected
+    assert response.json()["count"] == len(expected)
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"age": "old"}, "age"),
+        ({"age": "1.5"}, "age"),
+        ({"age": "-1"}, "age"),
+        ({"age": "9" * 30}, "age"),
+        ({"age__gte": "x"}, "age__gte"),
+        ({"age__lte": "x"}, "age__lte"),
+        ({"age__isnull": "maybe"}, "age__isnull"),
+        ({"name": "x" * 256}, "name"),
+        ({"name__icontains": "x" * 100_000}, "name__icontains"),
+        ({"name": "a\x00b"}, "name"),
+        ({"search": "x" * 256}, "search"),
+        ({"search": "a\x00b"}, "search"),
+        ({"ordering": "secret_name"}, "ordering"),
+        ({"ordering": "-secret_name"}, "ordering"),
+        ({"ordering": "nope"}, "ordering"),
+        ({"ordering": "name,"}, "ordering"),
+        ({"ordering": "name,name"}, "ordering"),
+        ({"ordering": ",".join(["name"] * 1000)}, "ordering"),
+    ],
+)
+def test_list_heroes_with_invalid_filter_is_rejected(api_client, team, params, parameter):
+    response = api_client.get(LIST_URL, params)
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert list(response.json()) == [parameter]
+    assert SECRET not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("ordering", "expected"),
+    [
+        ("age", ["Spider-Boy", "Tarantula", "Ünïcødé Man", "Rusty-Man", "Deadpond"]),
+        ("-age", ["Rusty-Man", "Tarantula", "Ünïcødé Man", "Spider-Boy", "Deadpond"]),
+        ("-age,-id", ["Rusty-Man", "Ünïcødé Man", "Tarantula", "Spider-Boy", "Deadpond"]),
+        ("name", ["Deadpond", "Rusty-Man", "Spider-Boy", "Tarantula", "Ünïcødé Man"]),
+        ("-id", ["Ünïcødé Man", "Tarantula", "Rusty-Man", "Spider-Boy", "Deadpond"]),
+        ("age,-age", ["Spider-Boy", "Tarantula", "Ünïcødé Man", "Rusty-Man", "Deadpond"]),
+    ],
+)
+def test_list_heroes_ordered(api_client, team, ordering, expected):
+    response = api_client.get(LIST_URL, {"ordering": ordering})
+
+    assert response.status_code == HTTPStatus.OK
+    assert names(response) == expected
+
+
+def test_list_heroes_search_by_secret_name_finds_nothing(api_client, team):
+    response = api_client.get(LIST_URL, {"search": "Parqueador"})
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.json()["results"] == []
+
+
+def test_list_heroes_filter_by_secret_name_is_ignored(api_client, team):
+    response = api_client.get(LIST_URL, {"secret_name": "Tommy Sharp"})
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.json()["count"] == len(team)
+
+
+def test_read_hero_ignores_list_filters(api_client, team):
+    hero = team["spider"]
+
+    response = api_client.get(
+        reverse("hero-detail", args=[hero.id]), {"age": "bad", "ordering": "secret_name"}
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.json()["name"] == "Spider-Boy"

@@ -1,0 +1,135 @@
+import json
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.validation import validate_schema
+
+from heroes.models import AGE_MAX, NAME_MAX_LENGTH
+
+HERO_OPERATIONS = {
+    ("/heroes/", "get"): {"200", "400"},
+    ("/heroes/", "post"): {"201", "400", "401", "403", "415"},
+    ("/heroes/{id}/", "get"): {"200", "404"},
+    ("/heroes/{id}/", "put"): {"200", "400", "401", "403", "404", "415"},
+    ("/heroes/{id}/", "patch"): {"200", "400", "401", "403", "404", "415"},
+    ("/heroes/{id}/", "delete"): {"204", "401", "403", "404"},
+}
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict:
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def test_schema_builds_and_validates(schema):
+    validate_schema(schema)
+
+
+@pytest.mark.parametrize("accept", ["application/json", "text/html", "application/xml", "*/*"])
+def test_read_schema_as_json_whatever_the_accept_header(api_client, db, accept):
+    response = api_client.get(reverse("schema"), HTTP_ACCEPT=accept)
+
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"].startswith("application/vnd.oai.openapi+json")
+    assert json.loads(response.content)["info"]["title"] == "Heroes API"
+
+
+def test_schema_documents_every_hero_operation_and_its_errors(schema):
+    found = {
+        (path, method): set(operation["responses"])
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        if path.startswith("/heroes")
+    }
+
+    assert found == HERO_OPERATIONS
+
+
+def test_schema_separates_request_and_response_components(schema):
+    components = schema["components"]["schemas"]
+
+    assert set(components["Hero"]["properties"]) == {"id", "name", "age"}
+    assert set(components["HeroRequest"]["properties"]) == {"name", "age", "secret_name"}
+    assert set(components["HeroRequest"]["required"]) == {"name", "secret_name"}
+    assert "required" not in components["PatchedHeroRequest"]
+    assert components["HeroRequest"]["properties"]["age"] == {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": AGE_MAX,
+        "nullable": True,
+    }
+
+
+def test_schema_response_components_never_mention_secret_name(schema):
+    operations = [op for item in schema["paths"].values() for op in item.values()]
+    response_refs = {
+        content["schema"]["$ref"].rsplit("/", 1)[-1]
+        for op in operations
+        for response in op["responses"].values()
+        for content in response.get("content", {}).values()
+        if "$ref" in content["schema"]
+    }
+    response_refs.add("Hero")
+
+    for name in response_refs:
+        if name == "HeroValidationError":
+            continue  # names the field whose input was rejected, never its value
+        assert "secret_name" not in json.dumps(schema["components"]["schemas"][name]), name
+
+
+def test_schema_documents_query_parameters_with_bounds(schema):
+    parameters = {p["name"]: p for p in schema["paths"]["/heroes/"]["get"]["parameters"]}
+
+    assert parameters["limit"]["schema"] == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 100,
+        "default": 100,
+    }
+    assert parameters["offset"]["schema"] == {"type": "integer", "minimum": 0, "default": 0}
+    for name in ("age", "age__gte", "age__lte"):
+        assert parameters[name]["schema"] == {"type": "integer", "minimum": 0, "maximum": AGE_MAX}
+    for name in ("name", "name__icontains", "search"):
+        assert parameters[name]["schema"] == {"type": "string", "maxLength": NAME_MAX_LENGTH}
+    assert parameters["age__isnull"]["schema"] == {"type": "boolean"}
+    assert set(parameters["ordering"]["schema"]["items"]["enum"]) == {
+        "id",
+        "-id",
+        "name",
+        "-name",
+        "age",
+        "-age",
+    }
+    assert not any("secret" in name for name in parameters)
+
+
+def test_schema_documents_public_reads_and_authenticated_writes(schema):
+    paths = schema["paths"]
+
+    assert paths["/heroes/"]["get"]["security"] == [{}]
+    assert paths["/heroes/{id}/"]["get"]["security"] == [{}]
+    assert paths["/heroes/"]["post"]["security"] == [{"tokenAuth": []}, {"cookieAuth": []}]
+    assert paths["/heroes/{id}/"]["delete"]["security"] == [{"tokenAuth": []}, {"cookieAuth": []}]
+    assert paths["/auth/token/"]["post"]["security"] == [{}]
+
+
+def test_schema_documents_error_bodies(schema):
+    responses = schema["paths"]["/heroes/{id}/"]["patch"]["responses"]
+
+    assert responses["404"]["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
+    assert responses["400"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/HeroValidationError"
+    )
+
+
+@pytest.mark.parametrize("name", ["swagger-ui", "redoc"])
+def test_docs_pages_use_local_assets(api_client, db, name):
+    response = api_client.get(reverse(name))
+
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/" in html
+    assert "cdn." not in html
+    assert "unpkg" not in html
