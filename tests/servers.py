@@ -1,0 +1,163 @@
+"""Real gunicorn servers for tests that need more than Django's test client."""
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_env(database_url: str, **extra: str) -> dict[str, str]:
+    """Production settings: debug off, a real key, static files through whitenoise."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=database_url,
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra)
+    return env
+
+
+def manage(database_url: str, *args: str, **extra_env: str) -> str:
+    """Runs manage.py against `database_url` and returns what it printed."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=server_env(database_url, **extra_env),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
+    return result.stdout
+
+
+def ensure_static_files() -> None:
+    if not (BASE_DIR / "staticfiles" / "staticfiles.json").exists():
+        manage("sqlite://:memory:", "collectstatic", "--noinput", "-v0")
+
+
+def create_user(
+    database_url: str,
+    username: str,
+    password: str,
+    *,
+    permissions: tuple[str, ...] = (),
+    staff: bool = False,
+    superuser: bool = False,
+) -> str:
+    """Creates a user in the server's database and returns their API token."""
+    code = (
+        "from django.contrib.auth.models import Permission, User\n"
+        "from rest_framework.authtoken.models import Token\n"
+        f"user = User.objects.create_user({username!r}, password={password!r}, "
+        f"is_staff={staff or superuser!r}, is_superuser={superuser!r})\n"
+        f"user.user_permissions.set(Permission.objects.filter(codename__in={list(permissions)!r}))\n"
+        "print(Token.objects.create(user=user).key)\n"
+    )
+    return manage(database_url, "shell", "--no-imports", "-c", code).strip().splitlines()[-1]
+
+
+@dataclass
+class Server:
+    """A running gunicorn: its base URL, process, and the log it writes."""
+
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen, log_path: Path, timeout: float = 60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited early:\n{log_path.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"gunicorn did not become healthy:\n{log_path.read_text(errors='replace')}")
+
+
+def start_gunicorn(
+    database_url: str, log_path: Path, *, workers: int = 2, port: int | None = None, **extra_env
+) -> Server:
+    """Starts gunicorn with the project's gunicorn.conf.py on 127.0.0.1 and waits for /healthz."""
+    ensure_static_files()
+    port = port or free_port()
+    env = server_env(database_url, PORT=str(port), WEB_CONCURRENCY=str(workers), **extra_env)
+    env.pop("GUNICORN_BIND", None)
+    log = log_path.open("ab")
+    process = subprocess.Popen(
+        [str(GUNICORN), "--config", "gunicorn.conf.py"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group, so a kill reaches every worker
+    )
+    log.close()
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(url, process, log_path)
+    except BaseException:
+        stop(process)
+        raise
+    return Server(url=url, process=process, log_path=log_path)
+
+
+def stop(process: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 30) -> None:
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, sig)
+        process.wait(timeout=timeout)
+    except ProcessLookupError:
+        pass
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=timeout)
+
+
+@contextmanager
+def gunicorn(
+    database_url: str, log_path: Path, *, workers: int = 2, **extra_env
+) -> Iterator[Server]:
+    """A migrated database served by gunicorn for the length of the block."""
+    manage(database_url, "migrate", "--noinput", "-v0")
+    server = start_gunicorn(database_url, log_path, workers=workers, **extra_env)
+    try:
+        yield server
+    finally:
+        stop(server.process)
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
