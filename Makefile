@@ -37,7 +37,7 @@ run: static
 	@echo "Create a token:        DJANGO_SECRET_KEY=\$$(cat .secret_key) $(BIN)/python manage.py drf_create_token <username>"
 	@echo "   or: curl -X POST -d 'username=<u>&password=<p>' http://127.0.0.1:$(PORT)/auth/token/"
 	@echo ""
-	$(WITH_KEY) PORT=$(PORT) exec $(BIN)/gunicorn --config gunicorn.conf.py
+	$(WITH_KEY) DJANGO_HTTPS=$${DJANGO_HTTPS:-0} PORT=$(PORT) exec $(BIN)/gunicorn --config gunicorn.conf.py
 
 lint: install
 	$(BIN)/ruff check .

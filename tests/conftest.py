@@ -64,6 +64,8 @@ def user_with_permissions(db) -> Callable[..., APIClient]:
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
+def _test_settings(settings) -> None:
     # PBKDF2 is slow on purpose; the tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The test client speaks plain HTTP, as `make run` does (DJANGO_HTTPS=0).
+    settings.SECURE_SSL_REDIRECT = False

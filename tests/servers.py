@@ -31,6 +31,7 @@ def server_env(database_url: str, **extra: str) -> dict[str, str]:
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_HTTPS="0",  # plain HTTP on loopback
         DATABASE_URL=database_url,
         PYTHONUNBUFFERED="1",
     )
