@@ -17,6 +17,19 @@ WRITES = [
 ]
 
 
+def _write(client, hero: Hero, method: str, detail: bool, body):
+    url = reverse("hero-detail", args=[hero.id]) if detail else LIST_URL
+    return getattr(client, method)(url, body, format="json")
+
+
+WRITES = [
+    ("post", False, BODY),
+    ("put", True, BODY),
+    ("patch", True, {"age": 1}),
+    ("delete", True, None),
+]
+
+
 def test_read_heroes_anonymously(api_client, make_hero):
     hero = make_hero()
 
@@ -26,20 +39,11 @@ def test_read_heroes_anonymously(api_client, make_hero):
     assert api_client.options(LIST_URL).status_code == HTTPStatus.OK
 
 
-@pytest.mark.parametrize(
-    ("method", "detail", "body"),
-    [
-        ("post", False, BODY),
-        ("put", True, BODY),
-        ("patch", True, {"age": 1}),
-        ("delete", True, None),
-    ],
-)
+@pytest.mark.parametrize(("method", "detail", "body"), WRITES)
 def test_write_hero_without_authentication(api_client, make_hero, method, detail, body):
     hero = make_hero(age=30)
-    url = reverse("hero-detail", args=[hero.id]) if detail else LIST_URL
 
-    response = getattr(api_client, method)(url, body, format="json")
+    response = _write(api_client, hero, method, detail, body)
 
     assert response.status_code == HTTPStatus.UNAUTHORIZED
     assert response["WWW-Authenticate"] == "Token"
@@ -57,20 +61,11 @@ def test_write_hero_with_invalid_token(api_client, make_hero):
     assert Hero.objects.count() == 0
 
 
-@pytest.mark.parametrize(
-    ("method", "detail", "body"),
-    [
-        ("post", False, BODY),
-        ("put", True, BODY),
-        ("patch", True, {"age": 1}),
-        ("delete", True, None),
-    ],
-)
+@pytest.mark.parametrize(("method", "detail", "body"), WRITES)
 def test_write_hero_without_permission(reader_client, make_hero, method, detail, body):
     hero = make_hero(age=30)
-    url = reverse("hero-detail", args=[hero.id]) if detail else LIST_URL
 
-    response = getattr(reader_client, method)(url, body, format="json")
+    response = _write(reader_client, hero, method, detail, body)
 
     assert response.status_code == HTTPStatus.FORBIDDEN
     assert response.json() == {"detail": "You do not have permission to perform this action."}
@@ -91,9 +86,8 @@ def test_write_hero_with_only_the_matching_permission(
 ):
     hero = make_hero(name="Before", age=30)
     client = user_with_permissions(codename)
-    url = reverse("hero-detail", args=[hero.id]) if detail else LIST_URL
 
-    response = getattr(client, method)(url, body, format="json")
+    response = _write(client, hero, method, detail, body)
 
     assert response.status_code == status
     assert Hero.objects.count() == {"post": 2, "delete": 0}.get(method, 1)
