@@ -22,3 +22,6 @@ loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 # Limits on the request line and headers, so hostile requests are refused cheaply.
 limit_request_line = 8190
 limit_request_fields = 100
+# gunicorn 27's control socket has one default path per user: several instances on one
+# machine would fight over it, and nothing here uses it.
+control_socket_disable = True
