@@ -7,7 +7,7 @@ PORT ?= 8000
 # A local secret key, generated once into a git-ignored file, unless one is given.
 WITH_KEY = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}"
 
-.PHONY: run test lint format install static
+.PHONY: run test test-browser screenshots chromium lint format install static
 
 install: $(VENV)/.installed
 
@@ -47,6 +47,18 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint static
+# Browser tests drive Debian's chromium through Playwright (never `playwright install`).
+chromium:
+	test -x /usr/bin/chromium || scripts/install-system-packages.sh chromium
+
+test: lint static chromium
 	$(WITH_KEY) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(WITH_KEY) $(BIN)/pytest
+
+test-browser: static chromium
+	$(WITH_KEY) $(BIN)/pytest -m browser
+
+# Refreshes the screenshots committed under docs/ from a browser test run.
+screenshots: test-browser
+	cp artifacts/screenshots/browsable-api.png artifacts/screenshots/swagger-ui.png \
+		artifacts/screenshots/admin.png docs/

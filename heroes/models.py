@@ -19,6 +19,7 @@ class Hero(models.Model):
 
     class Meta:
         ordering = ["id"]
+        verbose_name_plural = "heroes"  # not Django's default "heros"
 
     def __str__(self) -> str:
         return self.name

@@ -30,6 +30,15 @@ def test_admin_lists_heroes_with_secret_names(staff_client, make_hero):
         assert text in html
 
 
+def test_admin_index_names_model_heroes(staff_client):
+    response = staff_client.get(reverse("admin:index"))
+
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert f'<a href="{CHANGELIST}">Heroes</a>' in html
+    assert "Heros" not in html
+
+
 @pytest.mark.parametrize("term", ["Deadpond", "Dive Wilson"])
 def test_admin_search_by_name_or_secret_name(staff_client, make_hero, term):
     make_hero("Deadpond", secret_name="Dive Wilson")

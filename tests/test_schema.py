@@ -1,4 +1,5 @@
 import json
+import re
 from http import HTTPStatus
 
 import pytest
@@ -133,3 +134,13 @@ def test_docs_pages_use_local_assets(api_client, db, name):
     assert "/static/drf_spectacular_sidecar/" in html
     assert "cdn." not in html
     assert "unpkg" not in html
+    assert "fonts.googleapis.com" not in html
+    assert not re.search(r"""(src|href)=["'](https?:)?//""", html)
+
+
+def test_redoc_page_forbids_loading_from_other_hosts(api_client, db):
+    # ReDoc's bundle fetches its vendor's logo from a CDN; the page's policy stops it.
+    html = api_client.get(reverse("redoc")).content.decode()
+
+    assert '<meta http-equiv="Content-Security-Policy" content="default-src \'self\';' in html
+    assert "img-src 'self' data:" in html

@@ -1,0 +1,87 @@
+"""One real Chromium and one gunicorn-served site for all browser tests."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from tests import servers
+from tests.browser.site import CATALOGUE, PASSWORD, Site
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+VIEWPORT = {"width": 1280, "height": 800}
+TIMEOUT_MS = 15_000
+
+# Package scope, not session: while Playwright runs, its event loop makes Django refuse
+# ORM calls in this thread, so it must stop before the rest of the suite runs.
+
+
+@pytest.fixture(scope="package")
+def site(tmp_path_factory) -> Iterator[Site]:
+    """A fresh SQLite database served by gunicorn with production settings."""
+    folder = tmp_path_factory.mktemp("browser-site")
+    database_url = servers.sqlite_url(folder / "heroes.sqlite3")
+    with servers.gunicorn(database_url, folder / "gunicorn.log") as server:
+        writer_token = servers.create_user(
+            database_url,
+            "writer",
+            PASSWORD,
+            permissions=("add_hero", "change_hero", "delete_hero"),
+        )
+        servers.create_user(
+            database_url,
+            "staff",
+            PASSWORD,
+            permissions=("view_hero", "add_hero", "change_hero", "delete_hero"),
+            staff=True,
+        )
+        servers.create_user(database_url, "member", PASSWORD)
+        site = Site(url=server.url, database_url=database_url, writer_token=writer_token)
+        for name, age, secret_name in CATALOGUE:
+            site.create_hero(name=name, age=age, secret_name=secret_name)
+        yield site
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Browser]:
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"{CHROMIUM} not found: install Debian's chromium package "
+            "(`make test` does: scripts/install-system-packages.sh chromium).",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def context(browser: Browser, site: Site) -> Iterator[BrowserContext]:
+    """A fresh browser profile per test: no cookies, no session."""
+    context = browser.new_context(viewport=VIEWPORT, base_url=site.url)
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
