@@ -1,4 +1,5 @@
 # `make run` serves the API; `make test` runs every check. Both set up .venv first.
+# `make test` runs the whole suite twice: on SQLite, then on a real PostgreSQL server.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -7,7 +8,8 @@ PORT ?= 8000
 # A local secret key, generated once into a git-ignored file, unless one is given.
 WITH_KEY = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}"
 
-.PHONY: run test test-browser screenshots chromium lint format install static
+.PHONY: run test test-sqlite test-postgres pytest-sqlite pytest-postgres migrations-check \
+	test-browser screenshots chromium lint format install static
 
 install: $(VENV)/.installed
 
@@ -47,13 +49,35 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+migrations-check: install .secret_key
+	$(WITH_KEY) $(BIN)/python manage.py makemigrations --check --dry-run
+
+# One throwaway PostgreSQL server (scripts/with-postgres.sh) serves both passes: tests that
+# need PostgreSQL whatever the pass (two app servers sharing one database) use TEST_POSTGRES_URL.
+test: lint migrations-check static chromium
+	scripts/with-postgres.sh $(MAKE) --no-print-directory pytest-sqlite pytest-postgres
+
+test-sqlite: static chromium
+	scripts/with-postgres.sh $(MAKE) --no-print-directory pytest-sqlite
+
+test-postgres: static chromium
+	scripts/with-postgres.sh $(MAKE) --no-print-directory pytest-postgres
+
+# The two passes; they expect TEST_POSTGRES_URL, so run them through the targets above.
+# Extra pytest arguments: make test-postgres PYTEST_ARGS="-k scale_out"
+pytest-sqlite:
+	@test -n "$$TEST_POSTGRES_URL" || { echo "TEST_POSTGRES_URL is not set: use make test-sqlite"; exit 1; }
+	@echo "=== pytest on SQLite ==="
+	$(WITH_KEY) env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+pytest-postgres:
+	@test -n "$$TEST_POSTGRES_URL" || { echo "TEST_POSTGRES_URL is not set: use make test-postgres"; exit 1; }
+	@echo "=== pytest on PostgreSQL ==="
+	$(WITH_KEY) DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/pytest $(PYTEST_ARGS)
+
 # Browser tests drive Debian's chromium through Playwright (never `playwright install`).
 chromium:
 	test -x /usr/bin/chromium || scripts/install-system-packages.sh chromium
-
-test: lint static chromium
-	$(WITH_KEY) $(BIN)/python manage.py makemigrations --check --dry-run
-	$(WITH_KEY) $(BIN)/pytest
 
 test-browser: static chromium
 	$(WITH_KEY) $(BIN)/pytest -m browser

@@ -1,13 +1,20 @@
 """gunicorn settings, read from the environment so every app server is configured alike."""
 
-import multiprocessing
 import os
 
 wsgi_app = "heroproject.wsgi:application"
 
 # Behind a proxy set GUNICORN_BIND=0.0.0.0:8000; by default only this machine can connect.
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+
+
+def default_workers() -> int:
+    # The CPUs this process may run on (a container's cpuset), not every CPU of the host.
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (cpus or 1) * 2 + 1
+
+
+workers = int(os.environ.get("WEB_CONCURRENCY") or default_workers())
 worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # SIGTERM lets in-flight requests finish for this long before workers are killed.
@@ -17,11 +24,17 @@ keepalive = 5
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000"))
 max_requests_jitter = 1000
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+# Django alone decides whether to trust X-Forwarded-Proto (DJANGO_SECURE_PROXY_SSL_HEADER);
+# gunicorn would otherwise trust it on its own from any proxy on 127.0.0.1.
+secure_scheme_headers: dict[str, str] = {}
 errorlog = "-"
+# gunicorn's control socket has one default path per user ($HOME/.gunicorn/gunicorn.ctl), so
+# instances on one host would take over each other's: it is off unless given its own path.
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 # Limits on the request line and headers, so hostile requests are refused cheaply.
 limit_request_line = 8190
 limit_request_fields = 100
-# gunicorn 27's control socket has one default path per user: several instances on one
-# machine would fight over it, and nothing here uses it.
-control_socket_disable = True

@@ -8,4 +8,7 @@ class HeroesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from heroes import lookups  # noqa: F401  registers the Unicode-aware lookups
+        from heroes import (  # noqa: F401  registers the Unicode-aware lookups and checks
+            checks,
+            lookups,
+        )

@@ -120,10 +120,13 @@ class HeroOrderingFilter(OrderingFilter):
             if field in seen:
                 continue  # "age,-age": the first term decides.
             seen.add(field)
+            # NULLS LAST only where NULLs exist: on a NOT NULL column it would stop
+            # PostgreSQL from reading the index backwards for a descending order.
+            nulls_last = True if queryset.model._meta.get_field(field).null else None
             if term.startswith("-"):
-                expressions.append(F(field).desc(nulls_last=True))
+                expressions.append(F(field).desc(nulls_last=nulls_last))
             else:
-                expressions.append(F(field).asc(nulls_last=True))
+                expressions.append(F(field).asc(nulls_last=nulls_last))
         if "id" not in seen:
             # A unique tie-breaker keeps pages stable while the client walks them.
             expressions.append(F("id").asc())

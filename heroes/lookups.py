@@ -1,24 +1,21 @@
 """Case-insensitive matching that behaves the same on SQLite and PostgreSQL.
 
-SQLite's LIKE and UPPER fold ASCII letters only, so "ünï" would not match "ÜNÏ"
-there while it does on PostgreSQL. On SQLite we compare Python-uppercased values
-through a registered function, which is what PostgreSQL's UPPER() does with a
-UTF-8 locale.
+Both sides of `icontains` are upper-cased with Unicode's full case mapping, the one
+Python's str.upper() applies ("ß" -> "SS", "ﬁ" -> "FI"). SQLite's own UPPER() folds ASCII
+only, so there a Python function does it. PostgreSQL's UPPER() follows the collation of its
+argument: "C" folds ASCII only and libc locales map one character to one, so the ICU root
+collation is named explicitly; it gives Python's mapping whatever the database's locale.
 """
 
 from django.db.backends.signals import connection_created
 from django.db.models import CharField, TextField
 from django.db.models.lookups import IContains
 
+POSTGRESQL_CASE_COLLATION = "und-x-icu"
+
 
 def _unicode_upper(value: str | None) -> str | None:
-    if value is None:
-        return None
-    upper = value.upper()
-    if len(upper) == len(value):
-        return upper
-    # PostgreSQL maps one character to one ("ß" stays "ß"); Python may expand it to "SS".
-    return "".join(c if len(c.upper()) > 1 else c.upper() for c in value)
+    return None if value is None else value.upper()
 
 
 def register_sqlite_functions(sender, connection, **kwargs) -> None:
@@ -32,12 +29,21 @@ connection_created.connect(register_sqlite_functions)
 
 
 class UnicodeIContains(IContains):
-    """icontains that folds non-ASCII letters on SQLite too."""
+    """icontains with the same Unicode case folding on SQLite and PostgreSQL."""
 
     def as_sqlite(self, compiler, connection):
         lhs_sql, lhs_params = self.process_lhs(compiler, connection)
         rhs_sql, rhs_params = self.process_rhs(compiler, connection)
         return f"unicode_upper({lhs_sql}) LIKE unicode_upper({rhs_sql}) ESCAPE '\\'", [
+            *lhs_params,
+            *rhs_params,
+        ]
+
+    def as_postgresql(self, compiler, connection):
+        lhs_sql, lhs_params = self.process_lhs(compiler, connection)
+        rhs_sql, rhs_params = self.process_rhs(compiler, connection)
+        collate = f'COLLATE "{POSTGRESQL_CASE_COLLATION}"'
+        return f"UPPER(({lhs_sql})::text {collate}) LIKE UPPER(({rhs_sql})::text {collate})", [
             *lhs_params,
             *rhs_params,
         ]

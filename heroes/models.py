@@ -1,6 +1,8 @@
 from django.core.validators import MaxValueValidator
 from django.db import models
 
+from heroes.fields import CodePointCharField
+
 NAME_MAX_LENGTH = 255
 SECRET_NAME_MAX_LENGTH = 255
 # The largest value a 32-bit signed integer holds: every supported backend stores it,
@@ -11,7 +13,7 @@ AGE_MAX = 2_147_483_647
 class Hero(models.Model):
     """A hero: a public name and age, and a secret name only staff may read."""
 
-    name = models.CharField(max_length=NAME_MAX_LENGTH, db_index=True)
+    name = CodePointCharField(max_length=NAME_MAX_LENGTH, db_index=True)
     age = models.PositiveIntegerField(
         null=True, blank=True, db_index=True, validators=[MaxValueValidator(AGE_MAX)]
     )

@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission, User
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -8,6 +9,11 @@ from rest_framework.test import APIClient
 from heroes.models import Hero
 
 SECRET = "Pedro Parqueador"
+
+
+def pytest_report_header(config) -> str:
+    # Tells the SQLite pass from the PostgreSQL pass in the output.
+    return f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"
 
 
 @pytest.fixture

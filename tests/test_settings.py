@@ -1,10 +1,9 @@
+import json
 import os
 import subprocess
 import sys
 
-import pytest
 from django.conf import settings
-from django.db import connection
 
 
 def _load_settings(**env: str) -> subprocess.CompletedProcess:
@@ -41,11 +40,99 @@ def test_debug_is_off_by_default():
     assert settings.DEBUG is False
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite-only tuning")
-def test_sqlite_is_tuned_for_several_workers():
-    options = settings.DATABASES["default"]["OPTIONS"]
+def _settings_json(**env: str) -> dict:
+    """The settings that a process started with `env` (and a secret key) ends up with."""
+    code = (
+        "import json, django\n"
+        "from django.conf import settings as s\n"
+        "django.setup()\n"
+        "names = ['DATABASES', 'SECURE_PROXY_SSL_HEADER', 'SECURE_SSL_REDIRECT',\n"
+        "         'SECURE_HSTS_SECONDS', 'SECURE_HSTS_INCLUDE_SUBDOMAINS', 'SECURE_HSTS_PRELOAD',\n"
+        "         'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', 'CSRF_TRUSTED_ORIGINS',\n"
+        "         'ALLOWED_HOSTS', 'DEBUG']\n"
+        "print(json.dumps({n: getattr(s, n) for n in names}, default=str))\n"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "heroproject.settings",
+            "DJANGO_SECRET_KEY": "k" * 50,
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
 
-    assert options["transaction_mode"] == "IMMEDIATE"
-    assert options["timeout"] >= 5
-    assert "journal_mode=WAL" in options["init_command"]
-    assert not settings.DATABASES["default"]["ATOMIC_REQUESTS"]
+
+def test_sqlite_is_tuned_for_several_workers(tmp_path):
+    database = _settings_json(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")["DATABASES"][
+        "default"
+    ]
+
+    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert database["OPTIONS"]["timeout"] >= 5
+    assert "journal_mode=WAL" in database["OPTIONS"]["init_command"]
+    assert not database["ATOMIC_REQUESTS"]
+
+
+def test_postgres_url_gets_psycopg_and_no_sqlite_options():
+    database = _settings_json(DATABASE_URL="postgres://hero:pw@db.example.com:5433/heroes")[
+        "DATABASES"
+    ]["default"]
+
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert (database["HOST"], database["PORT"], database["NAME"]) == (
+        "db.example.com",
+        5433,
+        "heroes",
+    )
+    assert database["OPTIONS"] == {}
+    assert database["CONN_HEALTH_CHECKS"] is True
+
+
+def test_https_settings_are_on_by_default_in_production():
+    values = _settings_json()
+
+    assert values["DEBUG"] is False
+    assert values["SECURE_SSL_REDIRECT"] is True
+    assert values["SECURE_HSTS_SECONDS"] == 31_536_000
+    assert values["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
+    assert values["SECURE_HSTS_PRELOAD"] is True
+    assert values["SESSION_COOKIE_SECURE"] is True
+    assert values["CSRF_COOKIE_SECURE"] is True
+    assert values["SECURE_PROXY_SSL_HEADER"] is None
+    assert values["CSRF_TRUSTED_ORIGINS"] == []
+
+
+def test_proxy_and_https_settings_come_from_the_environment():
+    values = _settings_json(
+        DJANGO_SECURE_PROXY_SSL_HEADER="1",
+        DJANGO_SECURE_HSTS_SECONDS="600",
+        DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS="0",
+        DJANGO_SECURE_HSTS_PRELOAD="0",
+        DJANGO_SESSION_COOKIE_SECURE="0",
+        DJANGO_CSRF_COOKIE_SECURE="0",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_CSRF_TRUSTED_ORIGINS="https://heroes.example.com, https://admin.example.com",
+        DJANGO_ALLOWED_HOSTS="heroes.example.com,admin.example.com",
+    )
+
+    assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert values["SECURE_HSTS_SECONDS"] == 600
+    assert values["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is False
+    assert values["SECURE_HSTS_PRELOAD"] is False
+    assert values["SESSION_COOKIE_SECURE"] is False
+    assert values["CSRF_COOKIE_SECURE"] is False
+    assert values["SECURE_SSL_REDIRECT"] is False
+    assert values["CSRF_TRUSTED_ORIGINS"] == [
+        "https://heroes.example.com",
+        "https://admin.example.com",
+    ]
+    assert values["ALLOWED_HOSTS"] == ["heroes.example.com", "admin.example.com"]
