@@ -4,7 +4,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F
 from rest_framework.exceptions import ValidationError
 from rest_framework.fields import CharField
-from rest_framework.filters import OrderingFilter, SearchFilter, search_smart_split
+from rest_framework.filters import (
+    BaseFilterBackend,
+    OrderingFilter,
+    SearchFilter,
+    search_smart_split,
+)
 
 from heroes.models import AGE_MAX, NAME_MAX_LENGTH, Hero
 
@@ -47,9 +52,11 @@ class AgeFilter(django_filters.NumberFilter):
 class HeroFilterSet(django_filters.FilterSet):
     """Filters the hero list by name and age; secret_name is deliberately absent."""
 
-    name = django_filters.CharFilter(field_name="name", max_length=NAME_MAX_LENGTH)
+    # strip=False: the length limit applies to what was sent, and spaces inside a
+    # substring search are part of it.
+    name = django_filters.CharFilter(field_name="name", max_length=NAME_MAX_LENGTH, strip=False)
     name__icontains = django_filters.CharFilter(
-        field_name="name", lookup_expr="icontains", max_length=NAME_MAX_LENGTH
+        field_name="name", lookup_expr="icontains", max_length=NAME_MAX_LENGTH, strip=False
     )
     age = AgeFilter()
     age__gte = AgeFilter(lookup_expr="gte")
@@ -91,7 +98,8 @@ class HeroOrderingFilter(OrderingFilter):
 
     def get_ordering(self, request, queryset, view):
         raw = request.query_params.get(self.ordering_param)
-        if raw is None:
+        if not raw:
+            # Absent, or `ordering=`: the form encoding of an empty list of keys.
             return self.get_default_ordering(view)
         terms = [term.strip() for term in raw.split(",")]
         allowed = {name for name, _ in self.get_valid_fields(queryset, view, {"request": request})}
@@ -128,3 +136,24 @@ class HeroOrderingFilter(OrderingFilter):
             # A unique tie-breaker keeps pages stable while the client walks them.
             expressions.append(F("id").asc())
         return queryset.order_by(*expressions)
+
+
+class SingleValueFilter(BaseFilterBackend):
+    """Refuses a list parameter given twice (`age=1&age=2`): each takes one value.
+
+    Otherwise the last value would win silently, and `age=&age=5` would mean `age=5`.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        pagination = view.pagination_class
+        names = [
+            *view.filterset_class.base_filters,
+            HeroSearchFilter.search_param,
+            HeroOrderingFilter.ordering_param,
+            pagination.limit_query_param,
+            pagination.offset_query_param,
+        ]
+        repeated = [name for name in names if len(request.query_params.getlist(name)) > 1]
+        if repeated:
+            raise ValidationError({name: ["Give this parameter once."] for name in repeated})
+        return queryset

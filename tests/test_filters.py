@@ -19,6 +19,9 @@ def team(make_hero):
     }
 
 
+TEAM_NAMES = ["Deadpond", "Spider-Boy", "Rusty-Man", "Tarantula", "Ünïcødé Man"]
+
+
 def names(response) -> list[str]:
     return [hero["name"] for hero in response.json()["results"]]
 
@@ -38,6 +41,12 @@ def names(response) -> list[str]:
         ({"age__lte": 32}, ["Spider-Boy", "Tarantula", "Ünïcødé Man"]),
         ({"age__gte": 20, "age__lte": 40}, ["Tarantula", "Ünïcødé Man"]),
         ({"age__isnull": "true"}, ["Deadpond"]),
+        # Spaces are part of the value, not trimmed away.
+        ({"name": " Spider-Boy"}, []),
+        ({"name__icontains": "r-b"}, ["Spider-Boy"]),
+        ({"name__icontains": " man"}, ["Ünïcødé Man"]),
+        # An empty value turns the filter off, as a blank field of the browsable API's form.
+        ({"age": "", "name": "", "age__isnull": ""}, [*TEAM_NAMES]),
         ({"age__isnull": "false"}, ["Spider-Boy", "Rusty-Man", "Tarantula", "Ünïcødé Man"]),
         ({"search": "boy"}, ["Spider-Boy"]),
         ({"search": "ÜNÏ"}, ["Ünïcødé Man"]),
@@ -73,6 +82,8 @@ def test_list_heroes_filtered(api_client, team, params, expected):
         ({"ordering": "name,"}, "ordering"),
         ({"ordering": "name,name"}, "ordering"),
         ({"ordering": ",".join(["name"] * 1000)}, "ordering"),
+        ({"ordering": ",-age"}, "ordering"),
+        ({"name": "x" * 255 + " "}, "name"),
     ],
 )
 def test_list_heroes_with_invalid_filter_is_rejected(api_client, team, params, parameter):
@@ -92,6 +103,8 @@ def test_list_heroes_with_invalid_filter_is_rejected(api_client, team, params, p
         ("name", ["Deadpond", "Rusty-Man", "Spider-Boy", "Tarantula", "Ünïcødé Man"]),
         ("-id", ["Ünïcødé Man", "Tarantula", "Rusty-Man", "Spider-Boy", "Deadpond"]),
         ("age,-age", ["Spider-Boy", "Tarantula", "Ünïcødé Man", "Rusty-Man", "Deadpond"]),
+        # `ordering=` is how a form encodes an empty list of keys: the default order.
+        ("", TEAM_NAMES),
     ],
 )
 def test_list_heroes_ordered(api_client, team, ordering, expected):
@@ -124,3 +137,22 @@ def test_read_hero_ignores_list_filters(api_client, team):
 
     assert response.status_code == HTTPStatus.OK
     assert response.json()["name"] == "Spider-Boy"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "age=&age=32",
+        "age__lte=1&age__lte=2",
+        "name=a&name=b",
+        "search=a&search=b",
+        "ordering=id&ordering=name",
+        "limit=1&limit=2",
+        "offset=0&offset=1",
+    ],
+)
+def test_list_heroes_with_repeated_parameter_is_rejected(api_client, team, query):
+    response = api_client.get(f"{LIST_URL}?{query}")
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json() == {query.split("=")[0]: ["Give this parameter once."]}

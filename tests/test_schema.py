@@ -7,13 +7,14 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 
 from heroes.models import AGE_MAX, NAME_MAX_LENGTH
+from heroes.schema import NO_NUL_PATTERN, TEXT_PATTERN
 
 HERO_OPERATIONS = {
     ("/heroes/", "get"): {"200", "400"},
-    ("/heroes/", "post"): {"201", "400", "401", "403", "415"},
+    ("/heroes/", "post"): {"201", "400", "401", "403", "413", "415"},
     ("/heroes/{id}/", "get"): {"200", "404"},
-    ("/heroes/{id}/", "put"): {"200", "400", "401", "403", "404", "415"},
-    ("/heroes/{id}/", "patch"): {"200", "400", "401", "403", "404", "415"},
+    ("/heroes/{id}/", "put"): {"200", "400", "401", "403", "404", "413", "415"},
+    ("/heroes/{id}/", "patch"): {"200", "400", "401", "403", "404", "413", "415"},
     ("/heroes/{id}/", "delete"): {"204", "401", "403", "404"},
 }
 
@@ -54,6 +55,8 @@ def test_schema_separates_request_and_response_components(schema):
     assert set(components["HeroRequest"]["properties"]) == {"name", "age", "secret_name"}
     assert set(components["HeroRequest"]["required"]) == {"name", "secret_name"}
     assert "required" not in components["PatchedHeroRequest"]
+    for field in ("name", "secret_name"):
+        assert components["HeroRequest"]["properties"][field]["pattern"] == TEXT_PATTERN
     assert components["HeroRequest"]["properties"]["age"] == {
         "type": "integer",
         "minimum": 0,
@@ -82,17 +85,18 @@ def test_schema_response_components_never_mention_secret_name(schema):
 def test_schema_documents_query_parameters_with_bounds(schema):
     parameters = {p["name"]: p for p in schema["paths"]["/heroes/"]["get"]["parameters"]}
 
-    assert parameters["limit"]["schema"] == {
-        "type": "integer",
-        "minimum": 1,
-        "maximum": 100,
-        "default": 100,
-    }
+    # Larger limits are accepted and capped, so the schema sets no maximum and says so.
+    assert parameters["limit"]["schema"] == {"type": "integer", "minimum": 1, "default": 100}
+    assert "capped at 100" in parameters["limit"]["description"]
     assert parameters["offset"]["schema"] == {"type": "integer", "minimum": 0, "default": 0}
     for name in ("age", "age__gte", "age__lte"):
         assert parameters[name]["schema"] == {"type": "integer", "minimum": 0, "maximum": AGE_MAX}
     for name in ("name", "name__icontains", "search"):
-        assert parameters[name]["schema"] == {"type": "string", "maxLength": NAME_MAX_LENGTH}
+        assert parameters[name]["schema"] == {
+            "type": "string",
+            "maxLength": NAME_MAX_LENGTH,
+            "pattern": NO_NUL_PATTERN,
+        }
     assert parameters["age__isnull"]["schema"] == {"type": "boolean"}
     assert set(parameters["ordering"]["schema"]["items"]["enum"]) == {
         "id",
@@ -133,3 +137,40 @@ def test_docs_pages_use_local_assets(api_client, db, name):
     assert "/static/drf_spectacular_sidecar/" in html
     assert "cdn." not in html
     assert "unpkg" not in html
+
+
+def test_schema_documents_login_rate_limit(schema):
+    responses = schema["paths"]["/auth/token/"]["post"]["responses"]
+
+    assert set(responses) == {"200", "400", "413", "415", "429"}
+    assert responses["429"]["headers"]["Retry-After"] == {
+        "schema": {"type": "integer", "minimum": 0},
+        "description": "Seconds until this client may try again.",
+        "required": True,
+    }
+    assert responses["429"]["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
+
+
+def test_schema_documents_that_empty_filters_are_ignored(schema):
+    parameters = {p["name"]: p for p in schema["paths"]["/heroes/"]["get"]["parameters"]}
+
+    empty_allowed = {name for name, p in parameters.items() if p.get("allowEmptyValue")}
+    assert empty_allowed == {
+        "name",
+        "name__icontains",
+        "age",
+        "age__gte",
+        "age__lte",
+        "age__isnull",
+        "search",
+    }
+    assert parameters["age"]["description"].endswith("Empty: no filter.")
+
+
+@pytest.mark.parametrize("name", ["swagger-ui", "redoc"])
+@pytest.mark.parametrize("method", ["options", "post", "delete"])
+def test_docs_pages_answer_only_get(api_client, db, name, method):
+    response = getattr(api_client, method)(reverse(name), HTTP_ACCEPT="text/html")
+
+    assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert response["Allow"] == "GET, HEAD"
