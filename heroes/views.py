@@ -1,4 +1,4 @@
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.http import Http404, JsonResponse
 from django.views.decorators.http import require_GET
 from django_filters.rest_framework import DjangoFilterBackend
@@ -51,6 +51,23 @@ class HeroViewSet(viewsets.ModelViewSet):
     ordering_fields = ORDERING_FIELDS
     ordering = ["id"]
     schema = HeroAutoSchema()
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action in ("update", "partial_update", "destroy"):
+            # Read-modify-write under a row lock, so two concurrent PATCHes of different
+            # fields cannot undo each other (save() writes every column). On SQLite,
+            # IMMEDIATE transactions queue the writers instead.
+            return queryset.select_for_update()
+        return queryset
+
+    @transaction.atomic
+    def update(self, request, *args, **kwargs):
+        return super().update(request, *args, **kwargs)
+
+    @transaction.atomic
+    def destroy(self, request, *args, **kwargs):
+        return super().destroy(request, *args, **kwargs)
 
     def get_object(self) -> Hero:
         try:

@@ -1,4 +1,9 @@
-"""Many clients write and read at once through a multi-worker gunicorn on one SQLite file."""
+"""Many clients write and read at once through a multi-worker gunicorn on one SQLite file.
+
+Every write is checked: each writer creates heroes of its own, renames them, and deletes
+every other one; and, in pairs, two writers patch the same shared heroes at once, one
+the name and the other the age, so neither may undo the other's acknowledged change.
+"""
 
 import random
 import re
@@ -18,6 +23,7 @@ WORKERS = 4
 WRITERS = 8
 READERS = 4
 REQUESTS_PER_CLIENT = 300
+SHARED_PER_PAIR = 10
 ORDERINGS = ["id", "-id", "name", "-name", "age", "-age", "-age,name", "name,-id"]
 WRITE_PERMISSIONS = ("add_hero", "change_hero", "delete_hero")
 
@@ -28,8 +34,10 @@ class Outcome:
 
     statuses: Counter = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
-    # id -> (name, age, secret_name) of every hero whose last write was acknowledged.
+    # id -> (name, age, secret_name) of its own heroes, as last acknowledged.
     heroes: dict[int, tuple[str, int | None, str]] = field(default_factory=dict)
+    # id -> the last acknowledged value of the field it patches in shared heroes.
+    shared: dict[int, str | int] = field(default_factory=dict)
     created: int = 0
     patched: int = 0
     deleted: int = 0
@@ -49,43 +57,54 @@ def _send(client: HttpClient, outcome: Outcome, expected: int, method: str, path
     return reply
 
 
-def write(base_url: str, token: str, writer: int) -> Outcome:
-    """Creates heroes, renames each, then deletes every other one or patches it again."""
+def _own_hero_step(client: HttpClient, outcome: Outcome, writer: int, step: int, hero_id):
+    """Step 3n creates hero n, 3n+1 renames it, 3n+2 deletes it (even n) or patches it."""
+    number = step // 3
+    name, secret = f"w{writer}-h{number}", f"secret w{writer}-h{number}"
+    if step % 3 == 0:
+        body = {"name": name, "secret_name": secret}
+        reply = _send(client, outcome, HTTPStatus.CREATED, "POST", "/heroes/", body)
+        if reply is None:
+            return None
+        outcome.created += 1
+        outcome.heroes[reply.json()["id"]] = (name, None, secret)
+        return reply.json()["id"]
+    if hero_id is None:
+        return None  # its create failed, already counted as an error
+    path = f"/heroes/{hero_id}/"
+    if step % 3 == 1:
+        body = {"name": f"{name} renamed", "age": number}
+        if _send(client, outcome, HTTPStatus.OK, "PATCH", path, body):
+            outcome.patched += 1
+            outcome.heroes[hero_id] = (body["name"], number, secret)
+    elif number % 2 == 0:
+        if _send(client, outcome, HTTPStatus.NO_CONTENT, "DELETE", path):
+            outcome.deleted += 1
+            del outcome.heroes[hero_id]
+    else:
+        body = {"age": number + 1000, "secret_name": f"{secret} changed"}
+        if _send(client, outcome, HTTPStatus.OK, "PATCH", path, body):
+            outcome.patched += 1
+            outcome.heroes[hero_id] = (f"{name} renamed", body["age"], body["secret_name"])
+    return hero_id
+
+
+def write(base_url: str, token: str, writer: int, shared: list[int]) -> Outcome:
+    """Alternates a step on its own heroes with a patch of the next shared hero."""
     outcome, client = Outcome(), HttpClient(base_url, token=token)
+    # The two writers of a pair walk the same heroes in the same order, so they collide.
+    patched_field = "name" if writer % 2 == 0 else "age"
     hero_id = None
     for request in range(REQUESTS_PER_CLIENT):
-        number = request // 3
-        name, secret = f"w{writer}-h{number}", f"secret w{writer}-h{number}"
-        if request % 3 == 0:
-            reply = _send(
-                client,
-                outcome,
-                HTTPStatus.CREATED,
-                "POST",
-                "/heroes/",
-                {"name": name, "secret_name": secret},
-            )
-            hero_id = reply.json()["id"] if reply else None
-            if hero_id:
-                outcome.created += 1
-                outcome.heroes[hero_id] = (name, None, secret)
+        if request % 2 == 0:
+            hero_id = _own_hero_step(client, outcome, writer, request // 2, hero_id)
             continue
-        if hero_id is None:
-            continue  # its create failed, already counted as an error
-        if request % 3 == 1:
-            body = {"name": f"{name} renamed", "age": number}
-            if _send(client, outcome, HTTPStatus.OK, "PATCH", f"/heroes/{hero_id}/", body):
-                outcome.patched += 1
-                outcome.heroes[hero_id] = (body["name"], number, secret)
-        elif number % 2 == 0:
-            if _send(client, outcome, HTTPStatus.NO_CONTENT, "DELETE", f"/heroes/{hero_id}/"):
-                outcome.deleted += 1
-                del outcome.heroes[hero_id]
-        else:
-            body = {"age": number + 1000, "secret_name": f"{secret} changed"}
-            if _send(client, outcome, HTTPStatus.OK, "PATCH", f"/heroes/{hero_id}/", body):
-                outcome.patched += 1
-                outcome.heroes[hero_id] = (f"{name} renamed", number + 1000, body["secret_name"])
+        hero = shared[(request // 2) % len(shared)]
+        value = f"shared by w{writer} r{request}" if patched_field == "name" else request
+        body = {patched_field: value}
+        if _send(client, outcome, HTTPStatus.OK, "PATCH", f"/heroes/{hero}/", body):
+            outcome.patched += 1
+            outcome.shared[hero] = value
     client.close()
     return outcome
 
@@ -133,16 +152,22 @@ def test_concurrent_writes_and_reads_lose_nothing(tmp_path):
 
     with gunicorn(url, tmp_path / "gunicorn.log", workers=WORKERS) as server:
         token = create_user(url, "writer", "correct horse battery", permissions=WRITE_PERMISSIONS)
+        setup, shared = HttpClient(server.url, token=token), {}
+        for n in range(WRITERS // 2 * SHARED_PER_PAIR):
+            hero = {"name": f"shared {n}", "age": None, "secret_name": f"shared secret {n}"}
+            shared[setup.request("POST", "/heroes/", hero).json()["id"]] = hero
+        pairs = [list(shared)[p :: WRITERS // 2] for p in range(WRITERS // 2)]
         started = time.monotonic()
         with ThreadPoolExecutor(WRITERS + READERS) as pool:
-            writes = [pool.submit(write, server.url, token, n) for n in range(WRITERS)]
+            writes = [
+                pool.submit(write, server.url, token, n, pairs[n // 2]) for n in range(WRITERS)
+            ]
             reads = [pool.submit(read, server.url, n) for n in range(READERS)]
             outcomes = [future.result(timeout=600) for future in writes + reads]
         seconds = time.monotonic() - started
-        client = HttpClient(server.url)
-        count = client.request("GET", "/heroes/?limit=1").json()["count"]
-        served = _all_heroes(client)
-        client.close()
+        count = setup.request("GET", "/heroes/?limit=1").json()["count"]
+        served = _all_heroes(setup)
+        setup.close()
     log = server.log()
     with sqlite3.connect(database) as db:
         stored = {
@@ -150,9 +175,14 @@ def test_concurrent_writes_and_reads_lose_nothing(tmp_path):
             for row in db.execute("SELECT id, name, age, secret_name FROM heroes_hero")
         }
 
+    expected = {hero: (h["name"], h["age"], h["secret_name"]) for hero, h in shared.items()}
+    for writer, outcome in enumerate(outcomes[:WRITERS]):
+        expected.update(outcome.heroes)
+        for hero, value in outcome.shared.items():
+            name, age, secret = expected[hero]
+            expected[hero] = (value, age, secret) if writer % 2 == 0 else (name, value, secret)
     statuses = sum((outcome.statuses for outcome in outcomes), Counter())
     errors = [error for outcome in outcomes for error in outcome.errors]
-    expected = {hero: state for outcome in outcomes for hero, state in outcome.heroes.items()}
     created = sum(outcome.created for outcome in outcomes)
     deleted = sum(outcome.deleted for outcome in outcomes)
     record_figures(
@@ -163,6 +193,7 @@ def test_concurrent_writes_and_reads_lose_nothing(tmp_path):
             "reader_clients": READERS,
             "requests": sum(statuses.values()),
             "statuses": {str(status): n for status, n in sorted(statuses.items(), key=str)},
+            "shared_heroes_created_first": len(shared),
             "heroes_created_201": created,
             "patches_acknowledged_200": sum(outcome.patched for outcome in outcomes),
             "heroes_deleted_204": deleted,
@@ -173,8 +204,8 @@ def test_concurrent_writes_and_reads_lose_nothing(tmp_path):
     assert errors == []
     assert set(statuses) <= {HTTPStatus.OK, HTTPStatus.CREATED, HTTPStatus.NO_CONTENT}
     assert sum(statuses.values()) == (WRITERS + READERS) * REQUESTS_PER_CLIENT
-    assert created == WRITERS * REQUESTS_PER_CLIENT // 3
-    assert count == created - deleted == len(expected)
+    assert created == WRITERS * (REQUESTS_PER_CLIENT // 2 // 3)
+    assert count == len(shared) + created - deleted == len(expected)
     assert served == {hero: (name, age) for hero, (name, age, _) in expected.items()}
     assert stored == expected
     assert "database is locked" not in log

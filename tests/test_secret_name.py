@@ -16,12 +16,10 @@ from django.test import Client
 from django.urls import reverse
 
 from heroes.models import Hero
-from tests.conftest import _user_with
 from tests.figures import ARTIFACTS, record_figures
 
 SECRETS = {"alpha": "Zelda Quartermaine", "beta": "Aaron Mbeki"}
 SENT_SECRET = "Yusuf Xenakis"  # sent in writes: stored, or echoed by nothing
-WRITE_PERMISSIONS = ("add_hero", "change_hero", "delete_hero")
 REPRESENTATIONS = {
     "json": ({"HTTP_ACCEPT": "application/json"}, {}),
     "html": ({"HTTP_ACCEPT": "text/html"}, {}),
@@ -48,20 +46,13 @@ def heroes(db) -> dict[str, Hero]:
 
 
 @pytest.fixture
-def clients(db) -> dict[str, Client]:
-    reader, writer = _user_with("reader"), _user_with("writer", *WRITE_PERMISSIONS)
-    token_client = {}
-    for user in (reader, writer):
-        from rest_framework.authtoken.models import Token
-
-        key = Token.objects.create(user=user).key
-        token_client[user.username] = Client(HTTP_AUTHORIZATION=f"Token {key}")
+def clients(reader_client, writer_client, writer) -> dict[str, Client]:
     session = Client()
     session.force_login(writer)
     return {
         "anonymous": Client(),
-        "reader (token)": token_client["reader"],
-        "writer (token)": token_client["writer"],
+        "reader (token)": reader_client,
+        "writer (token)": writer_client,
         "writer (session)": session,
     }
 
