@@ -5,6 +5,7 @@ every other one; and, in pairs, two writers patch the same shared heroes at once
 the name and the other the age, so neither may undo the other's acknowledged change.
 """
 
+import http.client
 import random
 import re
 import sqlite3
@@ -46,7 +47,7 @@ class Outcome:
 def _send(client: HttpClient, outcome: Outcome, expected: int, method: str, path: str, body=None):
     try:
         reply = client.request(method, path, body)
-    except OSError as exc:  # refused, reset, timed out: all count as connection errors
+    except (OSError, http.client.HTTPException) as exc:  # refused, reset, cut off, timed out
         outcome.statuses["connection error"] += 1
         outcome.errors.append(f"{method} {path}: {exc!r}")
         return None

@@ -1,5 +1,6 @@
 """SIGKILL the whole server in the middle of concurrent writes: nothing acknowledged is lost."""
 
+import http.client
 import signal
 import sqlite3
 import threading
@@ -22,8 +23,9 @@ def write_until_killed(base_url: str, token: str, writer: int, acknowledged: dic
         hero = {"name": f"w{writer}-h{number}", "age": number, "secret_name": f"s{writer}-{number}"}
         try:
             reply = client.request("POST", "/heroes/", hero)
-        except OSError as exc:
-            lost.append(repr(exc))  # in flight when the server died: no answer, no promise
+        except (OSError, http.client.HTTPException) as exc:
+            # In flight when the server died: no complete answer, so no promise.
+            lost.append(repr(exc))
             break
         if reply.status != HTTPStatus.CREATED:
             lost.append(f"{reply.status} {reply.text[:200]}")
