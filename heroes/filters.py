@@ -98,8 +98,7 @@ class HeroOrderingFilter(OrderingFilter):
 
     def get_ordering(self, request, queryset, view):
         raw = request.query_params.get(self.ordering_param)
-        if not raw:
-            # Absent, or `ordering=`: the form encoding of an empty list of keys.
+        if raw is None:
             return self.get_default_ordering(view)
         terms = [term.strip() for term in raw.split(",")]
         allowed = {name for name, _ in self.get_valid_fields(queryset, view, {"request": request})}

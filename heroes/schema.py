@@ -164,6 +164,7 @@ LIST_PARAMETERS = [
         {
             "type": "array",
             "items": {"type": "string", "enum": ORDERING_TERMS},
+            "minItems": 1,
             "uniqueItems": True,
         },
         "Comma-separated sort keys; prefix with '-' to reverse. "

@@ -98,6 +98,8 @@ def test_schema_documents_query_parameters_with_bounds(schema):
             "pattern": NO_NUL_PATTERN,
         }
     assert parameters["age__isnull"]["schema"] == {"type": "boolean"}
+    assert parameters["ordering"]["schema"]["minItems"] == 1
+    assert parameters["ordering"]["schema"]["uniqueItems"] is True
     assert set(parameters["ordering"]["schema"]["items"]["enum"]) == {
         "id",
         "-id",
