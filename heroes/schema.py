@@ -1,13 +1,13 @@
 """OpenAPI details DRF cannot infer: error bodies, and reads that need no login."""
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
 from heroes.filters import ORDERING_FIELDS
 from heroes.models import AGE_MAX, NAME_MAX_LENGTH
-from heroes.serializers import StrictCharField
+from heroes.serializers import HeroSerializer, NullableIntegerField, StrictCharField
 
 ORDERING_TERMS = [prefix + field for field in ORDERING_FIELDS for prefix in ("", "-")]
 
@@ -52,6 +52,33 @@ class HeroQueryErrorSerializer(serializers.Serializer):
     age__gte = _messages()
     age__lte = _messages()
     age__isnull = _messages()
+
+
+@extend_schema_field(
+    {
+        "anyOf": [
+            {"type": "integer", "minimum": 0, "maximum": AGE_MAX},
+            {"type": "string", "enum": [""], "description": "Empty: no age."},
+        ]
+    }
+)
+class FormAgeField(NullableIntegerField):
+    """The age as a form sends it: digits, or an empty value for none."""
+
+
+class HeroFormSerializer(HeroSerializer):
+    """A hero as a form or multipart body sends it: text only, so an empty age means none."""
+
+    # Documentation only: HeroSerializer reads every body, and takes "" as no age.
+    age = FormAgeField(min_value=0, max_value=AGE_MAX, default=None)
+
+
+# Forms have no null and no numbers: their bodies get their own description.
+HERO_BODIES = {
+    "application/json": HeroSerializer,
+    "application/x-www-form-urlencoded": HeroFormSerializer,
+    "multipart/form-data": HeroFormSerializer,
+}
 
 
 class TokenSerializer(serializers.Serializer):

@@ -25,14 +25,7 @@ class StrictCharField(serializers.CharField):
 
 
 class NullableIntegerField(serializers.IntegerField):
-    """An integer or null: a JSON integer, or in form bodies its digits, `null` or nothing."""
-
-    def get_value(self, dictionary):
-        value = super().get_value(dictionary)
-        # OpenAPI clients send a JSON null as the text "null" in form and multipart bodies.
-        if html.is_html_input(dictionary) and value == "null" and self.allow_null:
-            return None
-        return value
+    """An integer or null: in JSON an integer or null, in form bodies digits or nothing."""
 
     def to_internal_value(self, data):
         # DRF would accept "5", 5.0 and true in JSON; the schema says integer.

@@ -26,6 +26,7 @@ from heroes.pagination import HeroPagination
 from heroes.permissions import HeroPermissions
 from heroes.schema import (
     ERRORS,
+    HERO_BODIES,
     LIST_PARAMETERS,
     RETRY_AFTER,
     ErrorSerializer,
@@ -37,7 +38,12 @@ from heroes.serializers import HeroSerializer
 from heroes.throttling import LoginRateThrottle
 
 
-@extend_schema_view(list=extend_schema(parameters=LIST_PARAMETERS))
+@extend_schema_view(
+    list=extend_schema(parameters=LIST_PARAMETERS),
+    create=extend_schema(request=HERO_BODIES),
+    update=extend_schema(request=HERO_BODIES),
+    partial_update=extend_schema(request=HERO_BODIES),
+)
 class HeroViewSet(viewsets.ModelViewSet):
     """Create, list, read, update and delete heroes."""
 

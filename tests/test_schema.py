@@ -176,3 +176,20 @@ def test_docs_pages_answer_only_get(api_client, db, name, method):
 
     assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
     assert response["Allow"] == "GET, HEAD"
+
+
+def test_schema_describes_form_bodies_apart(schema):
+    body = schema["paths"]["/heroes/"]["post"]["requestBody"]["content"]
+    components = schema["components"]["schemas"]
+
+    assert body["application/json"]["schema"]["$ref"].endswith("/HeroRequest")
+    for media_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        assert body[media_type]["schema"]["$ref"].endswith("/HeroFormRequest")
+    # A form has no null: an empty age means none.
+    assert components["HeroFormRequest"]["properties"]["age"] == {
+        "anyOf": [
+            {"type": "integer", "minimum": 0, "maximum": AGE_MAX},
+            {"type": "string", "enum": [""], "description": "Empty: no age."},
+        ]
+    }
+    assert components["HeroRequest"]["properties"]["age"]["nullable"] is True
