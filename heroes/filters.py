@@ -1,3 +1,5 @@
+import re
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -14,6 +16,8 @@ from rest_framework.filters import (
 from heroes.models import AGE_MAX, NAME_MAX_LENGTH, Hero
 
 ORDERING_FIELDS = ["id", "name", "age"]
+# An integer as OpenAPI writes it in text. int() also takes " 5", "1_0" and non-ASCII digits.
+INTEGER_TEXT = re.compile(r"-?[0-9]+")
 
 
 class StrictBooleanField(forms.NullBooleanField):
@@ -25,10 +29,10 @@ class StrictBooleanField(forms.NullBooleanField):
     def to_python(self, value):
         if value in (None, ""):
             return None
-        normalized = str(value).lower()
-        if normalized in ("true", "1"):
+        # Exactly as OpenAPI writes a boolean in a query: "True" or "1" is not one.
+        if value == "true":
             return True
-        if normalized in ("false", "0"):
+        if value == "false":
             return False
         raise DjangoValidationError("Must be true or false.", code="invalid")
 
@@ -40,8 +44,17 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+class StrictIntegerField(forms.IntegerField):
+    """An integer query value in plain ASCII digits: not " 5", "5.0", "+5" or "1_0"."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not INTEGER_TEXT.fullmatch(str(value)):
+            raise DjangoValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 class AgeFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
+    field_class = StrictIntegerField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 0)

@@ -2,6 +2,7 @@ from django.db import models
 from rest_framework import serializers
 from rest_framework.utils import html
 
+from heroes.filters import INTEGER_TEXT
 from heroes.models import AGE_MAX, Hero
 
 
@@ -28,8 +29,12 @@ class NullableIntegerField(serializers.IntegerField):
     """An integer or null: in JSON an integer or null, in form bodies digits or nothing."""
 
     def to_internal_value(self, data):
-        # DRF would accept "5", 5.0 and true in JSON; the schema says integer.
-        if not _from_form(self) and (isinstance(data, bool) or not isinstance(data, int)):
+        if _from_form(self):
+            # Plain digits: DRF would also take " 5", "5.0", "1_0" and non-ASCII digits.
+            if not INTEGER_TEXT.fullmatch(data):
+                self.fail("invalid")
+        elif isinstance(data, bool) or not isinstance(data, int):
+            # DRF would accept "5", 5.0 and true in JSON; the schema says integer.
             self.fail("invalid")
         return super().to_internal_value(data)
 

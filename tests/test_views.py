@@ -321,7 +321,9 @@ def test_create_hero_trims_surrounding_spaces(writer_client):
     assert Hero.objects.get().secret_name == "Dive"
 
 
-@pytest.mark.parametrize("age", ["null", "thirty", "3.5", "-1"])
+@pytest.mark.parametrize(
+    "age", ["null", "thirty", "3.5", "-1", " 30", "30.0", "3_0", "\u0663\u0660"]
+)
 def test_create_hero_with_form_body_and_invalid_age_is_rejected(writer_client, age):
     response = writer_client.post(LIST_URL, {"name": "Deadpond", "secret_name": SECRET, "age": age})
 
