@@ -67,7 +67,7 @@ def test_eleventh_login_attempt_is_refused_until_the_window_closes(tmp_path):
             "concurrent_wrong_guesses": GUESSES,
             "guess_statuses": {str(s): statuses.count(s) for s in sorted(set(statuses))},
             "right_password_11th_attempt": right_password.status,
-            "retry_after_seconds": right_password.headers.get("retry-after"),
+            "retry_after_seconds": int(right_password.headers.get("retry-after", "0")),
             "forged_x_forwarded_for": forged_address.status,
             "admin_login_after_limit": admin_login.status,
             "browsable_api_login_after_limit": browsable_login.status,
