@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from heroes.models import Hero
+from heroes.models import Hero, LoginAttempts
 
 
 @admin.register(Hero)
@@ -15,3 +15,15 @@ class HeroAdmin(admin.ModelAdmin):
     # The unfiltered total would be a second COUNT(*) of the whole table on every page.
     show_full_result_count = False
     list_per_page = 50
+
+
+@admin.register(LoginAttempts)
+class LoginAttemptsAdmin(admin.ModelAdmin):
+    """Staff see who is being rate-limited, and delete a row to lift a lockout."""
+
+    list_display = ["client", "window_start", "attempts"]
+    ordering = ["-window_start"]
+    readonly_fields = ["client", "window_start", "attempts"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

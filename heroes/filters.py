@@ -1,14 +1,23 @@
+import re
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F
 from rest_framework.exceptions import ValidationError
 from rest_framework.fields import CharField
-from rest_framework.filters import OrderingFilter, SearchFilter, search_smart_split
+from rest_framework.filters import (
+    BaseFilterBackend,
+    OrderingFilter,
+    SearchFilter,
+    search_smart_split,
+)
 
 from heroes.models import AGE_MAX, NAME_MAX_LENGTH, Hero
 
 ORDERING_FIELDS = ["id", "name", "age"]
+# An integer as OpenAPI writes it in text. int() also takes " 5", "1_0" and non-ASCII digits.
+INTEGER_TEXT = re.compile(r"-?[0-9]+")
 
 
 class StrictBooleanField(forms.NullBooleanField):
@@ -20,10 +29,10 @@ class StrictBooleanField(forms.NullBooleanField):
     def to_python(self, value):
         if value in (None, ""):
             return None
-        normalized = str(value).lower()
-        if normalized in ("true", "1"):
+        # Exactly as OpenAPI writes a boolean in a query: "True" or "1" is not one.
+        if value == "true":
             return True
-        if normalized in ("false", "0"):
+        if value == "false":
             return False
         raise DjangoValidationError("Must be true or false.", code="invalid")
 
@@ -35,8 +44,17 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+class StrictIntegerField(forms.IntegerField):
+    """An integer query value in plain ASCII digits: not " 5", "5.0", "+5" or "1_0"."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not INTEGER_TEXT.fullmatch(str(value)):
+            raise DjangoValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 class AgeFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
+    field_class = StrictIntegerField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 0)
@@ -47,9 +65,11 @@ class AgeFilter(django_filters.NumberFilter):
 class HeroFilterSet(django_filters.FilterSet):
     """Filters the hero list by name and age; secret_name is deliberately absent."""
 
-    name = django_filters.CharFilter(field_name="name", max_length=NAME_MAX_LENGTH)
+    # strip=False: the length limit applies to what was sent, and spaces inside a
+    # substring search are part of it.
+    name = django_filters.CharFilter(field_name="name", max_length=NAME_MAX_LENGTH, strip=False)
     name__icontains = django_filters.CharFilter(
-        field_name="name", lookup_expr="icontains", max_length=NAME_MAX_LENGTH
+        field_name="name", lookup_expr="icontains", max_length=NAME_MAX_LENGTH, strip=False
     )
     age = AgeFilter()
     age__gte = AgeFilter(lookup_expr="gte")
@@ -131,3 +151,24 @@ class HeroOrderingFilter(OrderingFilter):
             # A unique tie-breaker keeps pages stable while the client walks them.
             expressions.append(F("id").asc())
         return queryset.order_by(*expressions)
+
+
+class SingleValueFilter(BaseFilterBackend):
+    """Refuses a list parameter given twice (`age=1&age=2`): each takes one value.
+
+    Otherwise the last value would win silently, and `age=&age=5` would mean `age=5`.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        pagination = view.pagination_class
+        names = [
+            *view.filterset_class.base_filters,
+            HeroSearchFilter.search_param,
+            HeroOrderingFilter.ordering_param,
+            pagination.limit_query_param,
+            pagination.offset_query_param,
+        ]
+        repeated = [name for name in names if len(request.query_params.getlist(name)) > 1]
+        if repeated:
+            raise ValidationError({name: ["Give this parameter once."] for name in repeated})
+        return queryset

@@ -25,3 +25,21 @@ class Hero(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class LoginAttempts(models.Model):
+    """How many times one client address tried to log in during its current window.
+
+    Kept in the database so that every gunicorn worker and every app server sharing
+    the database counts against the same limit.
+    """
+
+    client = models.CharField(max_length=255, unique=True)
+    window_start = models.DateTimeField(db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "login attempts"
+
+    def __str__(self) -> str:
+        return f"{self.client}: {self.attempts}"

@@ -43,15 +43,12 @@ class HeroPagination(LimitOffsetPagination):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             if parameter["name"] == self.limit_query_param:
+                # Any positive limit is accepted, and a page never holds more than MAX_LIMIT.
                 parameter["description"] = (
-                    f"Number of heroes to return, from 1 to {MAX_LIMIT} (default {MAX_LIMIT})."
+                    f"Number of heroes to return (default {MAX_LIMIT}). At most {MAX_LIMIT} "
+                    f"heroes are returned; larger values are capped at {MAX_LIMIT}."
                 )
-                parameter["schema"] = {
-                    "type": "integer",
-                    "minimum": 1,
-                    "maximum": MAX_LIMIT,
-                    "default": MAX_LIMIT,
-                }
+                parameter["schema"] = {"type": "integer", "minimum": 1, "default": MAX_LIMIT}
             elif parameter["name"] == self.offset_query_param:
                 parameter["description"] = "Number of heroes to skip (default 0)."
                 parameter["schema"] = {"type": "integer", "minimum": 0, "default": 0}

@@ -1,30 +1,49 @@
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.http import Http404, JsonResponse
 from django.views.decorators.http import require_GET
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from drf_spectacular.views import SpectacularJSONAPIView
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.views import (
+    SpectacularJSONAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerView,
+)
 from rest_framework import viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
 
-from heroes.filters import ORDERING_FIELDS, HeroFilterSet, HeroOrderingFilter, HeroSearchFilter
+from heroes.filters import (
+    ORDERING_FIELDS,
+    HeroFilterSet,
+    HeroOrderingFilter,
+    HeroSearchFilter,
+    SingleValueFilter,
+)
 from heroes.models import Hero
 from heroes.pagination import HeroPagination
 from heroes.permissions import HeroPermissions
 from heroes.schema import (
+    ERRORS,
+    HERO_BODIES,
     LIST_PARAMETERS,
+    RETRY_AFTER,
     ErrorSerializer,
     HeroAutoSchema,
     TokenErrorSerializer,
     TokenSerializer,
 )
 from heroes.serializers import HeroSerializer
+from heroes.throttling import LoginRateThrottle
 
 
-@extend_schema_view(list=extend_schema(parameters=LIST_PARAMETERS))
+@extend_schema_view(
+    list=extend_schema(parameters=LIST_PARAMETERS),
+    create=extend_schema(request=HERO_BODIES),
+    update=extend_schema(request=HERO_BODIES),
+    partial_update=extend_schema(request=HERO_BODIES),
+)
 class HeroViewSet(viewsets.ModelViewSet):
     """Create, list, read, update and delete heroes."""
 
@@ -32,12 +51,29 @@ class HeroViewSet(viewsets.ModelViewSet):
     serializer_class = HeroSerializer
     permission_classes = [HeroPermissions]
     pagination_class = HeroPagination
-    filter_backends = [DjangoFilterBackend, HeroSearchFilter, HeroOrderingFilter]
+    filter_backends = [SingleValueFilter, DjangoFilterBackend, HeroSearchFilter, HeroOrderingFilter]
     filterset_class = HeroFilterSet
     search_fields = ["name"]
     ordering_fields = ORDERING_FIELDS
     ordering = ["id"]
     schema = HeroAutoSchema()
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action in ("update", "partial_update", "destroy"):
+            # Read-modify-write under a row lock, so two concurrent PATCHes of different
+            # fields cannot undo each other (save() writes every column). On SQLite,
+            # IMMEDIATE transactions queue the writers instead.
+            return queryset.select_for_update()
+        return queryset
+
+    @transaction.atomic
+    def update(self, request, *args, **kwargs):
+        return super().update(request, *args, **kwargs)
+
+    @transaction.atomic
+    def destroy(self, request, *args, **kwargs):
+        return super().destroy(request, *args, **kwargs)
 
     def get_object(self) -> Hero:
         try:
@@ -57,13 +93,17 @@ class ObtainTokenView(ObtainAuthToken):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    throttle_classes = [LoginRateThrottle]
 
     @extend_schema(
         responses={
             200: TokenSerializer,
             400: TokenErrorSerializer,
+            413: OpenApiResponse(ErrorSerializer, ERRORS["413"]),
             415: ErrorSerializer,
+            429: OpenApiResponse(ErrorSerializer, ERRORS["429"]),
         },
+        parameters=[RETRY_AFTER],
     )
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
@@ -85,6 +125,18 @@ class OpenAPIJSONView(SpectacularJSONAPIView):
     content_negotiation_class = FirstRendererNegotiation
     authentication_classes: list = []
     permission_classes = [AllowAny]
+
+
+class SwaggerUIView(SpectacularSwaggerView):
+    """Swagger UI; only GET and HEAD, since its HTML renderer cannot render OPTIONS metadata."""
+
+    http_method_names = ["get", "head"]
+
+
+class RedocView(SpectacularRedocView):
+    """ReDoc; only GET and HEAD, like Swagger UI."""
+
+    http_method_names = ["get", "head"]
 
 
 @require_GET

@@ -1,4 +1,8 @@
+from django.conf import settings
+from django.http import JsonResponse
 from django.urls import is_valid_path
+
+from heroes.throttling import client_address, record_attempt, too_many_attempts
 
 
 class OptionalTrailingSlashMiddleware:
@@ -17,3 +21,57 @@ class OptionalTrailingSlashMiddleware:
             request.path_info = path + "/"
             request.path = request.path + "/"
         return self.get_response(request)
+
+
+class RequestSizeLimitMiddleware:
+    """Answers 413 to a body over DATA_UPLOAD_MAX_MEMORY_SIZE, without keeping any of it.
+
+    Django would raise RequestDataTooBig only once a view reads the body, and answer a
+    bare 400 page; API clients get a JSON 413 instead. No endpoint takes file uploads,
+    so the limit applies to the whole body.
+    """
+
+    # Up to this size the refused body is read and thrown away, so that the client,
+    # still sending, can read the 413; past it the connection is simply closed.
+    DRAIN_LIMIT = 32 * 1024 * 1024
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if limit is None or length <= limit:
+            return self.get_response(request)
+        if length <= self.DRAIN_LIMIT:
+            while request.read(64 * 1024):
+                pass
+        return JsonResponse(
+            {"detail": f"Request body too large; the limit is {limit} bytes."}, status=413
+        )
+
+
+class LoginThrottleMiddleware:
+    """Counts POSTs to the admin and browsable-API login pages against the login limit.
+
+    The API's token endpoint counts against the same limit through LoginRateThrottle,
+    so a client gets LOGIN_ATTEMPTS guesses per window across all three.
+    """
+
+    GUARDED_VIEWS = frozenset({"admin:login", "rest_framework:login"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method == "POST" and request.resolver_match.view_name in self.GUARDED_VIEWS:
+            wait_seconds = record_attempt(client_address(request))
+            if wait_seconds is not None:
+                return too_many_attempts(wait_seconds)
+        return None

@@ -69,9 +69,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "heroproject.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "heroproject.middleware.OptionalTrailingSlashMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "heroproject.middleware.LoginThrottleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -143,6 +145,9 @@ STORAGES = {
 
 APPEND_SLASH = False
 
+# The largest request body accepted (Django's default, 2.5 MB); larger ones answer 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header turns anonymous writes into 401, not 403.
@@ -154,14 +159,23 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    # DRF's parsers, bounded by DATA_UPLOAD_MAX_MEMORY_SIZE and hardened against hostile bodies.
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "heroes.parsers.JSONParser",
+        "heroes.parsers.FormParser",
+        "heroes.parsers.MultiPartParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Proxies in front of the app that append to X-Forwarded-For. With 0 the client
+    # address is REMOTE_ADDR, and a forged X-Forwarded-For changes nothing.
+    "NUM_PROXIES": int(os.environ.get("DJANGO_NUM_PROXIES", "0")),
 }
+
+# Brute-force protection: each client address gets this many login attempts (token
+# endpoint, admin and browsable-API login pages together) per window; then 429.
+LOGIN_ATTEMPTS = int(os.environ.get("DJANGO_LOGIN_ATTEMPTS", "10"))
+LOGIN_WINDOW_SECONDS = int(os.environ.get("DJANGO_LOGIN_WINDOW_SECONDS", "60"))
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Heroes API",

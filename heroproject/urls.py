@@ -1,8 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
-from heroes.views import ObtainTokenView, OpenAPIJSONView, healthz
+from heroes.views import ObtainTokenView, OpenAPIJSONView, RedocView, SwaggerUIView, healthz
 
 urlpatterns = [
     path("", include("heroes.urls")),
@@ -10,7 +9,9 @@ urlpatterns = [
     path("api-auth/", include("rest_framework.urls")),
     path("admin/", admin.site.urls),
     path("openapi.json", OpenAPIJSONView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("docs/", SwaggerUIView.as_view(url_name="schema"), name="swagger-ui"),
+    path("redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
     path("healthz/", healthz, name="healthz"),
 ]
+
+handler404 = "heroproject.handlers.page_not_found"

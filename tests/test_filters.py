@@ -19,6 +19,9 @@ def team(make_hero):
     }
 
 
+TEAM_NAMES = ["Deadpond", "Spider-Boy", "Rusty-Man", "Tarantula", "Ünïcødé Man"]
+
+
 def names(response) -> list[str]:
     return [hero["name"] for hero in response.json()["results"]]
 
@@ -38,6 +41,12 @@ def names(response) -> list[str]:
         ({"age__lte": 32}, ["Spider-Boy", "Tarantula", "Ünïcødé Man"]),
         ({"age__gte": 20, "age__lte": 40}, ["Tarantula", "Ünïcødé Man"]),
         ({"age__isnull": "true"}, ["Deadpond"]),
+        # Spaces are part of the value, not trimmed away.
+        ({"name": " Spider-Boy"}, []),
+        ({"name__icontains": "r-b"}, ["Spider-Boy"]),
+        ({"name__icontains": " man"}, ["Ünïcødé Man"]),
+        # An empty value turns the filter off, as a blank field of the browsable API's form.
+        ({"age": "", "name": "", "age__isnull": ""}, [*TEAM_NAMES]),
         ({"age__isnull": "false"}, ["Spider-Boy", "Rusty-Man", "Tarantula", "Ünïcødé Man"]),
         ({"search": "boy"}, ["Spider-Boy"]),
         ({"search": "ÜNÏ"}, ["Ünïcødé Man"]),
@@ -62,6 +71,14 @@ def test_list_heroes_filtered(api_client, team, params, expected):
         ({"age__gte": "x"}, "age__gte"),
         ({"age__lte": "x"}, "age__lte"),
         ({"age__isnull": "maybe"}, "age__isnull"),
+        ({"age__isnull": "True"}, "age__isnull"),
+        ({"age__isnull": "1"}, "age__isnull"),
+        ({"age": "\x851"}, "age"),
+        ({"age": " 32"}, "age"),
+        ({"age": "32.0"}, "age"),
+        ({"age": "+32"}, "age"),
+        ({"age__gte": "1_0"}, "age__gte"),
+        ({"age__lte": "\u0663\u0662"}, "age__lte"),
         ({"name": "x" * 256}, "name"),
         ({"name__icontains": "x" * 100_000}, "name__icontains"),
         ({"name": "a\x00b"}, "name"),
@@ -73,6 +90,10 @@ def test_list_heroes_filtered(api_client, team, params, expected):
         ({"ordering": "name,"}, "ordering"),
         ({"ordering": "name,name"}, "ordering"),
         ({"ordering": ",".join(["name"] * 1000)}, "ordering"),
+        ({"ordering": ",-age"}, "ordering"),
+        # Empty: the schema asks for at least one key ([] and [""] both read `ordering=`).
+        ({"ordering": ""}, "ordering"),
+        ({"name": "x" * 255 + " "}, "name"),
     ],
 )
 def test_list_heroes_with_invalid_filter_is_rejected(api_client, team, params, parameter):
@@ -124,3 +145,22 @@ def test_read_hero_ignores_list_filters(api_client, team):
 
     assert response.status_code == HTTPStatus.OK
     assert response.json()["name"] == "Spider-Boy"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "age=&age=32",
+        "age__lte=1&age__lte=2",
+        "name=a&name=b",
+        "search=a&search=b",
+        "ordering=id&ordering=name",
+        "limit=1&limit=2",
+        "offset=0&offset=1",
+    ],
+)
+def test_list_heroes_with_repeated_parameter_is_rejected(api_client, team, query):
+    response = api_client.get(f"{LIST_URL}?{query}")
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json() == {query.split("=")[0]: ["Give this parameter once."]}

@@ -8,13 +8,14 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 
 from heroes.models import AGE_MAX, NAME_MAX_LENGTH
+from heroes.schema import NO_NUL_PATTERN, TEXT_PATTERN
 
 HERO_OPERATIONS = {
     ("/heroes/", "get"): {"200", "400"},
-    ("/heroes/", "post"): {"201", "400", "401", "403", "415"},
+    ("/heroes/", "post"): {"201", "400", "401", "403", "413", "415"},
     ("/heroes/{id}/", "get"): {"200", "404"},
-    ("/heroes/{id}/", "put"): {"200", "400", "401", "403", "404", "415"},
-    ("/heroes/{id}/", "patch"): {"200", "400", "401", "403", "404", "415"},
+    ("/heroes/{id}/", "put"): {"200", "400", "401", "403", "404", "413", "415"},
+    ("/heroes/{id}/", "patch"): {"200", "400", "401", "403", "404", "413", "415"},
     ("/heroes/{id}/", "delete"): {"204", "401", "403", "404"},
 }
 
@@ -55,6 +56,8 @@ def test_schema_separates_request_and_response_components(schema):
     assert set(components["HeroRequest"]["properties"]) == {"name", "age", "secret_name"}
     assert set(components["HeroRequest"]["required"]) == {"name", "secret_name"}
     assert "required" not in components["PatchedHeroRequest"]
+    for field in ("name", "secret_name"):
+        assert components["HeroRequest"]["properties"][field]["pattern"] == TEXT_PATTERN
     assert components["HeroRequest"]["properties"]["age"] == {
         "type": "integer",
         "minimum": 0,
@@ -83,18 +86,21 @@ def test_schema_response_components_never_mention_secret_name(schema):
 def test_schema_documents_query_parameters_with_bounds(schema):
     parameters = {p["name"]: p for p in schema["paths"]["/heroes/"]["get"]["parameters"]}
 
-    assert parameters["limit"]["schema"] == {
-        "type": "integer",
-        "minimum": 1,
-        "maximum": 100,
-        "default": 100,
-    }
+    # Larger limits are accepted and capped, so the schema sets no maximum and says so.
+    assert parameters["limit"]["schema"] == {"type": "integer", "minimum": 1, "default": 100}
+    assert "capped at 100" in parameters["limit"]["description"]
     assert parameters["offset"]["schema"] == {"type": "integer", "minimum": 0, "default": 0}
     for name in ("age", "age__gte", "age__lte"):
         assert parameters[name]["schema"] == {"type": "integer", "minimum": 0, "maximum": AGE_MAX}
     for name in ("name", "name__icontains", "search"):
-        assert parameters[name]["schema"] == {"type": "string", "maxLength": NAME_MAX_LENGTH}
+        assert parameters[name]["schema"] == {
+            "type": "string",
+            "maxLength": NAME_MAX_LENGTH,
+            "pattern": NO_NUL_PATTERN,
+        }
     assert parameters["age__isnull"]["schema"] == {"type": "boolean"}
+    assert parameters["ordering"]["schema"]["minItems"] == 1
+    assert parameters["ordering"]["schema"]["uniqueItems"] is True
     assert set(parameters["ordering"]["schema"]["items"]["enum"]) == {
         "id",
         "-id",
@@ -144,3 +150,57 @@ def test_redoc_page_forbids_loading_from_other_hosts(api_client, db):
 
     assert '<meta http-equiv="Content-Security-Policy" content="default-src \'self\';' in html
     assert "img-src 'self' data:" in html
+
+
+def test_schema_documents_login_rate_limit(schema):
+    responses = schema["paths"]["/auth/token/"]["post"]["responses"]
+
+    assert set(responses) == {"200", "400", "413", "415", "429"}
+    assert responses["429"]["headers"]["Retry-After"] == {
+        "schema": {"type": "integer", "minimum": 0},
+        "description": "Seconds until this client may try again.",
+        "required": True,
+    }
+    assert responses["429"]["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
+
+
+def test_schema_documents_that_empty_filters_are_ignored(schema):
+    parameters = {p["name"]: p for p in schema["paths"]["/heroes/"]["get"]["parameters"]}
+
+    empty_allowed = {name for name, p in parameters.items() if p.get("allowEmptyValue")}
+    assert empty_allowed == {
+        "name",
+        "name__icontains",
+        "age",
+        "age__gte",
+        "age__lte",
+        "age__isnull",
+        "search",
+    }
+    assert parameters["age"]["description"].endswith("Empty: no filter.")
+
+
+@pytest.mark.parametrize("name", ["swagger-ui", "redoc"])
+@pytest.mark.parametrize("method", ["options", "post", "delete"])
+def test_docs_pages_answer_only_get(api_client, db, name, method):
+    response = getattr(api_client, method)(reverse(name), HTTP_ACCEPT="text/html")
+
+    assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert response["Allow"] == "GET, HEAD"
+
+
+def test_schema_describes_form_bodies_apart(schema):
+    body = schema["paths"]["/heroes/"]["post"]["requestBody"]["content"]
+    components = schema["components"]["schemas"]
+
+    assert body["application/json"]["schema"]["$ref"].endswith("/HeroRequest")
+    for media_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        assert body[media_type]["schema"]["$ref"].endswith("/HeroFormRequest")
+    # A form has no null: an empty age means none.
+    assert components["HeroFormRequest"]["properties"]["age"] == {
+        "anyOf": [
+            {"type": "integer", "minimum": 0, "maximum": AGE_MAX},
+            {"type": "string", "enum": [""], "description": "Empty: no age."},
+        ]
+    }
+    assert components["HeroRequest"]["properties"]["age"]["nullable"] is True

@@ -65,6 +65,15 @@ def test_create_hero_ignores_client_id(writer_client, make_hero):
         ({"name": "x" * (NAME_MAX_LENGTH + 1), "secret_name": SECRET}, "name"),
         ({"name": "Deadpond", "secret_name": "x" * (SECRET_NAME_MAX_LENGTH + 1)}, "secret_name"),
         ({"name": "Dead\x00pond", "secret_name": SECRET}, "name"),
+        # JSON types are checked: DRF alone would store 42 as "42" and true as 1.
+        ({"name": 42, "secret_name": SECRET}, "name"),
+        ({"name": "Deadpond", "secret_name": 42}, "secret_name"),
+        ({"name": ["Deadpond"], "secret_name": SECRET}, "name"),
+        ({"name": "Deadpond", "secret_name": SECRET, "age": "30"}, "age"),
+        ({"name": "Deadpond", "secret_name": SECRET, "age": 30.0}, "age"),
+        ({"name": "Deadpond", "secret_name": SECRET, "age": True}, "age"),
+        # The length limit applies to what was sent, before surrounding spaces are trimmed.
+        ({"name": "x" * NAME_MAX_LENGTH + " ", "secret_name": SECRET}, "name"),
     ],
 )
 def test_create_hero_with_invalid_field_is_rejected(writer_client, body, field):
@@ -290,3 +299,34 @@ def test_missing_hero_without_trailing_slash_not_found(api_client, db):
 
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert response.json() == {"detail": "Hero not found"}
+
+
+@pytest.mark.parametrize(("age", "stored"), [("30", 30), ("", None)], ids=["digits", "empty"])
+def test_create_hero_with_form_body(writer_client, age, stored):
+    # Forms carry only text: digits are an age, an empty value is none.
+    response = writer_client.post(LIST_URL, {"name": "Deadpond", "secret_name": SECRET, "age": age})
+
+    assert response.status_code == HTTPStatus.CREATED
+    assert response.json()["age"] == stored
+    assert Hero.objects.get().age == stored
+
+
+def test_create_hero_trims_surrounding_spaces(writer_client):
+    response = writer_client.post(
+        LIST_URL, {"name": "  Deadpond  ", "secret_name": " Dive "}, format="json"
+    )
+
+    assert response.status_code == HTTPStatus.CREATED
+    assert response.json()["name"] == "Deadpond"
+    assert Hero.objects.get().secret_name == "Dive"
+
+
+@pytest.mark.parametrize(
+    "age", ["null", "thirty", "3.5", "-1", " 30", "30.0", "3_0", "\u0663\u0660"]
+)
+def test_create_hero_with_form_body_and_invalid_age_is_rejected(writer_client, age):
+    response = writer_client.post(LIST_URL, {"name": "Deadpond", "secret_name": SECRET, "age": age})
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert list(response.json()) == ["age"]
+    assert not Hero.objects.exists()
