@@ -1,6 +1,6 @@
 from django.db import DatabaseError, connection, transaction
 from django.http import Http404, JsonResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from drf_spectacular.views import (
@@ -139,7 +139,7 @@ class RedocView(SpectacularRedocView):
     http_method_names = ["get", "head"]
 
 
-@require_GET
+@require_safe
 def healthz(request):
     """200 when the database answers a query, 503 when it does not."""
     try:

@@ -26,6 +26,17 @@ def test_healthz_without_trailing_slash(api_client, db):
     assert api_client.get("/healthz").status_code == HTTPStatus.OK
 
 
+def test_healthz_answers_head_for_load_balancers(api_client, db):
+    response = api_client.head(reverse("healthz"))
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.content == b""
+
+
+def test_healthz_refuses_writes(api_client, db):
+    assert api_client.post(reverse("healthz")).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
 def test_healthz_when_database_is_unreachable(tmp_path: Path):
     env = {
         **os.environ,
