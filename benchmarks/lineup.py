@@ -95,11 +95,15 @@ def _fastapi(dataset: Dataset, logs: Path) -> Running:
 
 
 @contextmanager
-def serve(dataset: Dataset, logs: Path) -> Iterator[dict[str, Running]]:
-    """Starts the three servers and stops all of them afterwards, whatever happens."""
+def serve(
+    dataset: Dataset, logs: Path, names: list[str] | None = None
+) -> Iterator[dict[str, Running]]:
+    """Starts the servers (all three by default) and stops them afterwards, whatever happens."""
     with ExitStack() as stack:
         running = {}
         for name, start in ((PROJECT, _project), (FASTAPI, _fastapi), (FLOOR, _floor)):
+            if names is not None and name not in names:
+                continue
             running[name] = start(dataset, logs)
             stack.callback(stop, running[name].server.process)
         yield running

@@ -84,7 +84,7 @@ def _sizes(figures: dict) -> list[str]:
 
 
 def _cpu(figures: dict, rows: str, key: str, server: str) -> float | None:
-    cell = figures["datasets"][rows]["endpoints"][key].get(server)
+    cell = figures["datasets"][rows]["endpoints"].get(key, {}).get(server)
     return cpu_us(cell) if cell else None
 
 
@@ -151,6 +151,8 @@ def dataset_table(figures: dict, rows: str, markdown: bool) -> str:
     header = ["endpoint", "project", "FastAPI", "floor", "project/FastAPI", "project/floor"]
     lines = []
     for endpoint in ENDPOINTS:
+        if endpoint.key not in data["endpoints"]:
+            continue
         cells = data["endpoints"][endpoint.key]
         project = _cpu(figures, rows, endpoint.key, PROJECT)
         lines.append(
@@ -179,6 +181,8 @@ def scale_table(figures: dict, markdown: bool) -> str:
     ]
     lines = []
     for endpoint in ENDPOINTS:
+        if any(_cpu(figures, size, endpoint.key, PROJECT) is None for size in (small, large)):
+            continue
         row = [endpoint.title]
         row += [f"{_cpu(figures, size, endpoint.key, PROJECT):,.0f} µs" for size in (small, large)]
         for server in (PROJECT, FASTAPI, FLOOR):
