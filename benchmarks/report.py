@@ -24,6 +24,7 @@ PROJECT_PACKAGES = [
     "djangorestframework",
     "django-filter",
     "gunicorn",
+    "gunicorn-h1c",
     "orjson",
 ]
 
@@ -255,7 +256,8 @@ def chart(figures: dict, path: Path) -> None:
         values = [_cpu(figures, rows, key, PROJECT) or 0 for key in keys]
         positions = [i + (index - (len(sizes) - 1) / 2) * width for i in range(len(keys))]
         axes[1].bar(positions, values, width, label=f"{int(rows):,} heroes")
-    axes[1].set_title("Django project: CPU per request by table size")
+    axes[1].set_title("Django project: CPU per request by table size (log scale)")
+    axes[1].set_yscale("log")
     axes[1].set_ylabel("µs of CPU per request")
     axes[1].set_xticks(range(len(keys)), [TITLES[key] for key in keys], rotation=25, ha="right")
     axes[1].legend(fontsize=8)
@@ -296,7 +298,8 @@ def markdown(figures: dict, chart_name: str) -> str:
             "",
             f"Seeded in {data['seed_seconds']} s. One hero and patch use id {data['hero_id']};"
             f" the name filter asks for {data['hero_name']!r} ({data['counts'].get('name', 0)}"
-            f" match); the age range `{AGE_RANGE}` matches {data['counts'].get('age', 0):,};"
+            f" with that name); the age range `{AGE_RANGE}` matches"
+            f" {data['counts'].get('age', 0):,};"
             f" the deep page starts at offset {data['deep_offset']:,}. Load average"
             f" {data['load_before']} before, {data['load_after']} after.",
             "",
