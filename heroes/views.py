@@ -91,7 +91,11 @@ class HeroViewSet(viewsets.ModelViewSet):
             heroes = reads.AllInIdOrder(self.get_queryset(), fields)
         elif parameters == AGE_RANGE_PARAMETERS:
             queryset = self.filter_queryset(self.get_queryset())  # validates both bounds
-            low, high = (int(request.query_params[name]) for name in ("age__gte", "age__lte"))
+            # As django-filter read them ("30.0" is 30): the filters' own form fields.
+            low, high = (
+                HeroFilterSet.base_filters[name].field.clean(request.query_params[name])
+                for name in ("age__gte", "age__lte")
+            )
             heroes = reads.FewAgesInIdOrder(queryset, fields, low, high)
         else:
             heroes = reads.values(self.filter_queryset(self.get_queryset()), fields)

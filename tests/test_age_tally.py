@@ -43,3 +43,13 @@ def test_list_heroes_age_range_counts_and_orders_exactly(api_client, db):
     assert first.json()["count"] == len(expected) == 167
     assert first.json()["results"] == expected[:100]
     assert second.json()["results"] == expected[100:167]
+
+
+def test_list_heroes_age_range_reads_bounds_as_the_filters_do(api_client, db):
+    Hero.objects.bulk_create(Hero(name=f"Hero {i}", age=i, secret_name="s") for i in range(40))
+
+    response = api_client.get(LIST_URL, {"age__gte": "30.0", "age__lte": " 31 "})
+
+    assert response.status_code == HTTPStatus.OK
+    assert [hero["age"] for hero in response.json()["results"]] == [30, 31]
+    assert response.json()["count"] == 2
