@@ -51,7 +51,7 @@ class HeroTally(models.Model):
     total = models.BigIntegerField()
 
     class Meta:
-        # Migration 0004 creates the table and its triggers in SQL. Unmanaged, so `flush`
+        # Migration 0005 creates the table and its triggers in SQL. Unmanaged, so `flush`
         # leaves it alone: the triggers zero it when the heroes are deleted or truncated.
         managed = False
         db_table = "heroes_herotally"

@@ -48,7 +48,7 @@ def test_list_heroes_age_range_counts_and_orders_exactly(api_client, db):
 def test_list_heroes_age_range_reads_bounds_as_the_filters_do(api_client, db):
     Hero.objects.bulk_create(Hero(name=f"Hero {i}", age=i, secret_name="s") for i in range(40))
 
-    response = api_client.get(LIST_URL, {"age__gte": "30.0", "age__lte": " 31 "})
+    response = api_client.get(LIST_URL, {"age__gte": "030", "age__lte": "31"})
 
     assert response.status_code == HTTPStatus.OK
     assert [hero["age"] for hero in response.json()["results"]] == [30, 31]

@@ -7,7 +7,7 @@ import heroes.age_tally
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("heroes", "0004_herotally"),
+        ("heroes", "0005_herotally"),
     ]
 
     operations = [

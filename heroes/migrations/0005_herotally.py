@@ -7,7 +7,7 @@ import heroes.tally
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("heroes", "0003_name_sorts_by_code_point"),
+        ("heroes", "0004_loginattempts"),
     ]
 
     operations = [
