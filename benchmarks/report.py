@@ -24,7 +24,6 @@ PROJECT_PACKAGES = [
     "djangorestframework",
     "django-filter",
     "gunicorn",
-    "gunicorn-h1c",
     "orjson",
 ]
 
