@@ -9,7 +9,7 @@ PORT ?= 8000
 WITH_KEY = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}"
 
 .PHONY: run test test-sqlite test-postgres pytest-sqlite pytest-postgres migrations-check \
-	test-browser screenshots chromium lint format install static
+	test-browser screenshots chromium lint format install static bench bench-setup wrk
 
 install: $(VENV)/.installed
 
@@ -54,13 +54,13 @@ migrations-check: install .secret_key
 
 # One throwaway PostgreSQL server (scripts/with-postgres.sh) serves both passes: tests that
 # need PostgreSQL whatever the pass (two app servers sharing one database) use TEST_POSTGRES_URL.
-test: lint migrations-check static chromium
+test: lint migrations-check static chromium bench-setup
 	scripts/with-postgres.sh $(MAKE) --no-print-directory pytest-sqlite pytest-postgres
 
-test-sqlite: static chromium
+test-sqlite: static chromium bench-setup
 	scripts/with-postgres.sh $(MAKE) --no-print-directory pytest-sqlite
 
-test-postgres: static chromium
+test-postgres: static chromium bench-setup
 	scripts/with-postgres.sh $(MAKE) --no-print-directory pytest-postgres
 
 # The two passes; they expect TEST_POSTGRES_URL, so run them through the targets above.
@@ -86,3 +86,20 @@ test-browser: static chromium
 screenshots: test-browser
 	cp artifacts/screenshots/browsable-api.png artifacts/screenshots/swagger-ui.png \
 		artifacts/screenshots/admin.png docs/
+
+# The benchmark (docs/benchmarks.md): wrk, the benchmark's own tools in .venv (matplotlib,
+# pyinstrument; never runtime requirements) and the FastAPI peer's virtualenv (.venv-peers).
+# A smoke run of it is part of the test suite, so `make test` sets all of this up too.
+wrk:
+	command -v wrk >/dev/null || scripts/install-system-packages.sh wrk
+
+$(VENV)/.bench-installed: $(VENV)/.installed benchmarks/requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r benchmarks/requirements.txt
+	touch $@
+
+bench-setup: $(VENV)/.bench-installed wrk
+	$(BIN)/python -m benchmarks.run --setup
+
+# 10,000 and 1,000,000 heroes; several minutes. BENCH_ARGS="--rows 10000 --seconds 2" for less.
+bench: static bench-setup
+	$(WITH_KEY) $(BIN)/python -m benchmarks.run $(BENCH_ARGS)

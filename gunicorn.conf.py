@@ -38,3 +38,5 @@ loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 # Limits on the request line and headers, so hostile requests are refused cheaply.
 limit_request_line = 8190
 limit_request_fields = 100
+# The same access lines, built without copying every header per request.
+logger_class = "heroproject.gunicorn_logging.AccessLogger"

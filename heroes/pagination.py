@@ -1,7 +1,10 @@
 import re
 
+from django.db.models import QuerySet
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
+
+from heroes import tally
 
 MAX_LIMIT = 100
 _DIGITS = re.compile(r"[0-9]+")
@@ -23,6 +26,12 @@ class HeroPagination(LimitOffsetPagination):
         if errors:
             raise ValidationError(errors)
         return super().paginate_queryset(queryset, request, view)
+
+    def get_count(self, queryset) -> int:
+        # Exact, and without a COUNT(*) of the whole table when no filter applies.
+        if isinstance(queryset, QuerySet):
+            return tally.count(queryset)
+        return queryset.count()
 
     def get_limit(self, request) -> int:
         raw = request.query_params.get(self.limit_query_param)

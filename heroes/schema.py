@@ -1,5 +1,6 @@
 """OpenAPI details DRF cannot infer: error bodies, and reads that need no login."""
 
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
@@ -200,3 +201,9 @@ LIST_PARAMETERS = [
         explode=False,
     ),
 ]
+
+
+class CookieSessionScheme(SessionScheme):
+    """Documents CookieSessionAuthentication as the session cookie it reads."""
+
+    target_class = "heroes.authentication.CookieSessionAuthentication"

@@ -1,3 +1,5 @@
+import copy
+
 from django.db import models
 from rest_framework import serializers
 from rest_framework.utils import html
@@ -60,3 +62,15 @@ class HeroSerializer(serializers.ModelSerializer):
                 "style": {"template": "heroes/secret_input.html"},
             },
         }
+
+    def get_fields(self):
+        # ModelSerializer inspects the model again for every serializer it builds. The fields
+        # it finds never change: build them once, then copy them as a plain Serializer
+        # copies its declared fields.
+        fields = _FIELDS.get(type(self))
+        if fields is None:
+            fields = _FIELDS[type(self)] = super().get_fields()
+        return copy.deepcopy(fields)
+
+
+_FIELDS: dict[type, dict[str, serializers.Field]] = {}

@@ -1,7 +1,6 @@
 from django.db import DatabaseError, connection, transaction
 from django.http import Http404, JsonResponse
 from django.views.decorators.http import require_safe
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from drf_spectacular.views import (
     SpectacularJSONAPIView,
@@ -13,9 +12,12 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 
+from heroes import reads
 from heroes.filters import (
     ORDERING_FIELDS,
+    HeroFilterBackend,
     HeroFilterSet,
     HeroOrderingFilter,
     HeroSearchFilter,
@@ -37,6 +39,9 @@ from heroes.schema import (
 from heroes.serializers import HeroSerializer
 from heroes.throttling import LoginRateThrottle
 
+PAGE_PARAMETERS = {HeroPagination.limit_query_param, HeroPagination.offset_query_param}
+AGE_RANGE_PARAMETERS = {"age__gte", "age__lte"}
+
 
 @extend_schema_view(
     list=extend_schema(parameters=LIST_PARAMETERS),
@@ -51,7 +56,7 @@ class HeroViewSet(viewsets.ModelViewSet):
     serializer_class = HeroSerializer
     permission_classes = [HeroPermissions]
     pagination_class = HeroPagination
-    filter_backends = [SingleValueFilter, DjangoFilterBackend, HeroSearchFilter, HeroOrderingFilter]
+    filter_backends = [SingleValueFilter, HeroFilterBackend, HeroSearchFilter, HeroOrderingFilter]
     filterset_class = HeroFilterSet
     search_fields = ["name"]
     ordering_fields = ORDERING_FIELDS
@@ -74,6 +79,40 @@ class HeroViewSet(viewsets.ModelViewSet):
     @transaction.atomic
     def destroy(self, request, *args, **kwargs):
         return super().destroy(request, *args, **kwargs)
+
+    def list(self, request, *args, **kwargs):
+        fields = reads.public_fields(self.get_serializer_class())
+        if fields is None or not reads.wants_json(request):
+            return super().list(request, *args, **kwargs)
+        parameters = set(request.query_params) - PAGE_PARAMETERS
+        if not parameters:
+            # No filter, search or ordering: every hero in id order, with prepared SQL.
+            SingleValueFilter().filter_queryset(request, None, self)  # limit, offset once
+            heroes = reads.AllInIdOrder(self.get_queryset(), fields)
+        elif parameters == AGE_RANGE_PARAMETERS:
+            queryset = self.filter_queryset(self.get_queryset())  # validates both bounds
+            # As django-filter read them ("30.0" is 30): the filters' own form fields.
+            low, high = (
+                HeroFilterSet.base_filters[name].field.clean(request.query_params[name])
+                for name in ("age__gte", "age__lte")
+            )
+            heroes = reads.FewAgesInIdOrder(queryset, fields, low, high)
+        else:
+            heroes = reads.values(self.filter_queryset(self.get_queryset()), fields)
+        page = self.paginate_queryset(heroes)
+        return self.get_paginated_response(reads.as_dicts(page, fields))
+
+    def retrieve(self, request, *args, **kwargs):
+        fields = reads.public_fields(self.get_serializer_class())
+        if fields is None or not reads.wants_json(request):
+            return super().retrieve(request, *args, **kwargs)
+        raw_pk = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        row = reads.row_by_id(Hero, fields, raw_pk)
+        if row is None:
+            raise NotFound("Hero not found")
+        (hero,) = reads.as_dicts([row], fields)
+        self.check_object_permissions(request, hero)
+        return Response(hero)
 
     def get_object(self) -> Hero:
         try:

@@ -1,6 +1,9 @@
 from django.conf import settings
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.messages.storage import default_storage
 from django.http import JsonResponse
 from django.urls import is_valid_path
+from django.utils.functional import SimpleLazyObject, empty
 
 from heroes.throttling import client_address, record_attempt, too_many_attempts
 
@@ -75,3 +78,19 @@ class LoginThrottleMiddleware:
             if wait_seconds is not None:
                 return too_many_attempts(wait_seconds)
         return None
+
+
+class LazyMessageMiddleware(MessageMiddleware):
+    """Django's MessageMiddleware, building the message storage only when something uses it.
+
+    API requests never touch messages; the admin and the login pages do.
+    """
+
+    def process_request(self, request):
+        request._messages = SimpleLazyObject(lambda: default_storage(request))
+
+    def process_response(self, request, response):
+        messages = getattr(request, "_messages", None)
+        if isinstance(messages, SimpleLazyObject) and messages._wrapped is empty:
+            return response
+        return super().process_response(request, response)

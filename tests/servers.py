@@ -92,33 +92,42 @@ class Server:
         return self.log_path.read_text(errors="replace")
 
 
-def wait_until_healthy(url: str, process: subprocess.Popen, log_path: Path, timeout: float = 60):
+def wait_until_healthy(
+    url: str,
+    process: subprocess.Popen,
+    log_path: Path,
+    timeout: float = 60,
+    path: str = "/healthz",
+):
     deadline = time.monotonic() + timeout
+    name = Path(str(process.args[0])).name if isinstance(process.args, list) else "server"
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited early:\n{log_path.read_text(errors='replace')}")
+            raise RuntimeError(f"{name} exited early:\n{log_path.read_text(errors='replace')}")
         try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+            with urllib.request.urlopen(f"{url}{path}", timeout=2) as response:
                 if response.status == 200:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.1)
-    raise RuntimeError(f"gunicorn did not become healthy:\n{log_path.read_text(errors='replace')}")
+    raise RuntimeError(f"{name} did not become healthy:\n{log_path.read_text(errors='replace')}")
 
 
-def start_gunicorn(
-    database_url: str, log_path: Path, *, workers: int = 2, port: int | None = None, **extra_env
+def start_server(
+    command: list[str],
+    log_path: Path,
+    *,
+    env: dict[str, str],
+    port: int,
+    health_path: str = "/healthz",
+    cwd: Path = BASE_DIR,
 ) -> Server:
-    """Starts gunicorn with the project's gunicorn.conf.py on 127.0.0.1 and waits for /healthz."""
-    ensure_static_files()
-    port = port or free_port()
-    env = server_env(database_url, PORT=str(port), WEB_CONCURRENCY=str(workers), **extra_env)
-    env.pop("GUNICORN_BIND", None)
+    """Starts an HTTP server command in its own process group and waits until it answers."""
     log = log_path.open("ab")
     process = subprocess.Popen(
-        [str(GUNICORN), "--config", "gunicorn.conf.py"],
-        cwd=BASE_DIR,
+        command,
+        cwd=cwd,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -127,11 +136,32 @@ def start_gunicorn(
     log.close()
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_healthy(url, process, log_path)
+        wait_until_healthy(url, process, log_path, path=health_path)
     except BaseException:
         stop(process)
         raise
     return Server(url=url, process=process, log_path=log_path)
+
+
+def start_gunicorn(
+    database_url: str,
+    log_path: Path,
+    *,
+    workers: int = 2,
+    port: int | None = None,
+    app: str | None = None,
+    **extra_env,
+) -> Server:
+    """Starts gunicorn with the project's gunicorn.conf.py on 127.0.0.1 and waits for /healthz.
+
+    `app` serves another WSGI application ("module:callable") with the same configuration.
+    """
+    ensure_static_files()
+    port = port or free_port()
+    env = server_env(database_url, PORT=str(port), WEB_CONCURRENCY=str(workers), **extra_env)
+    env.pop("GUNICORN_BIND", None)
+    command = [str(GUNICORN), "--config", "gunicorn.conf.py", *([app] if app else [])]
+    return start_server(command, log_path, env=env, port=port)
 
 
 def stop(process: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 30) -> None:

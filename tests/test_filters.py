@@ -164,3 +164,26 @@ def test_list_heroes_with_repeated_parameter_is_rejected(api_client, team, query
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert response.json() == {query.split("=")[0]: ["Give this parameter once."]}
+
+
+def test_list_heroes_without_filter_parameters_builds_no_filterset(api_client, team, monkeypatch):
+    from django_filters.rest_framework import DjangoFilterBackend
+
+    def fail(*args, **kwargs):
+        raise AssertionError("FilterSet built")
+
+    monkeypatch.setattr(DjangoFilterBackend, "filter_queryset", fail)
+
+    response = api_client.get(LIST_URL, {"ordering": "name", "limit": 2})
+
+    assert response.status_code == HTTPStatus.OK
+    assert names(response) == ["Deadpond", "Rusty-Man"]
+
+
+def test_list_heroes_filter_errors_stay_the_same_on_repeat(api_client, team):
+    first = api_client.get(LIST_URL, {"age__gte": "old"})
+    second = api_client.get(LIST_URL, {"age__gte": "old"})
+
+    assert first.status_code == second.status_code == HTTPStatus.BAD_REQUEST
+    assert first.json() == second.json()
+    assert list(first.json()) == ["age__gte"]

@@ -1,6 +1,8 @@
 from http import HTTPStatus
 
 import pytest
+from django.contrib.auth.models import User
+from django.test import Client
 from django.urls import reverse
 
 from heroes.models import Hero
@@ -38,3 +40,25 @@ def test_post_body_at_the_limit_is_read(writer_client, settings):
 
     assert response.status_code == HTTPStatus.CREATED
     assert Hero.objects.get().name == "Deadpond"
+
+
+def test_api_responses_set_no_message_cookie(api_client, make_hero):
+    response = api_client.get(reverse("hero-list"))
+
+    assert response.status_code == HTTPStatus.OK
+    assert "messages" not in response.cookies
+
+
+def test_admin_messages_still_reach_the_next_page(make_hero):
+    hero = make_hero(age=30)
+    client = Client()
+    client.force_login(User.objects.create_superuser("admin", password="correct horse battery"))
+
+    response = client.post(
+        reverse("admin:heroes_hero_change", args=[hero.id]),
+        {"name": "Deadpool", "age": "31", "secret_name": "Wade"},
+        follow=True,
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert "was changed successfully" in response.content.decode()

@@ -1,0 +1,203 @@
+"""`make bench`: the project, the FastAPI original and a bare WSGI floor, side by side.
+
+Seeds one SQLite file per row count with `seed_heroes`, gives each server a copy, starts
+the three servers with one worker process each, then loads every endpoint with wrk over one
+connection, the servers taking turns round by round. Prints the figures and writes
+docs/benchmarks.md, docs/benchmarks.png and docs/benchmarks.json.
+
+    python -m benchmarks.run                     # 10,000 and 1,000,000 heroes
+    python -m benchmarks.run --smoke --out DIR   # a few hundred heroes, about a minute
+"""
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks import dataset as datasets
+from benchmarks import peer_venv, report
+from benchmarks.endpoints import ADMIN_ENDPOINTS, ENDPOINTS, Endpoint, deep_offset
+from benchmarks.lineup import FASTAPI, FLOOR, PROJECT, Running, admin_session_cookie, get_json
+from benchmarks.lineup import serve as serve_all
+from benchmarks.measure import Request, Sample, run_sequential, run_wrk
+from tests.servers import BASE_DIR
+
+SERVERS = [PROJECT, FASTAPI, FLOOR]
+
+
+def _options(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", default="10000,1000000", help="Comma-separated row counts.")
+    parser.add_argument("--seconds", type=int, default=3, help="wrk run per server and round.")
+    parser.add_argument("--rounds", type=int, default=3, help="Alternating rounds per endpoint.")
+    parser.add_argument("--warmup", type=int, default=50, help="Warm-up requests per server.")
+    parser.add_argument("--admin-requests", type=int, default=5, help="Admin pages timed.")
+    parser.add_argument("--out", type=Path, default=BASE_DIR / "docs", help="Report folder.")
+    parser.add_argument("--workdir", type=Path, help="Database files and logs (default: temp).")
+    parser.add_argument(
+        "--smoke", action="store_true", help="A quick run that proves the harness works."
+    )
+    parser.add_argument("--setup", action="store_true", help="Only build the peer virtualenv.")
+    parser.add_argument("--servers", default=",".join(SERVERS), help="Comma-separated subset.")
+    parser.add_argument(
+        "--endpoints", default=",".join(e.key for e in ENDPOINTS), help="Comma-separated subset."
+    )
+    options = parser.parse_args(argv)
+    if options.smoke:
+        options.rows, options.seconds, options.rounds = "300,600", 1, 1
+        options.warmup, options.admin_requests = 5, 2
+    options.row_counts = [int(rows) for rows in options.rows.split(",")]
+    options.server_names = [name for name in SERVERS if name in options.servers.split(",")]
+    options.endpoint_list = [e for e in ENDPOINTS if e.key in options.endpoints.split(",")]
+    return options
+
+
+def _normalized(body: object, running: Running) -> object:
+    # next/previous links carry each server's own port.
+    return json.loads(json.dumps(body).replace(running.url, "http://SERVER"))
+
+
+def check_answers(dataset: datasets.Dataset, servers: dict[str, Running]) -> dict[str, int]:
+    """Fails unless the servers return the same heroes; returns the project's counts."""
+    counts = {}
+    for endpoint in ENDPOINTS:
+        if not endpoint.reads:
+            continue
+        bodies = {
+            name: _normalized(get_json(running.url + request.path), running)
+            for name, running in servers.items()
+            if (request := endpoint.request(name, dataset))
+        }
+        project = bodies[PROJECT]
+        heroes = (
+            project["results"] if isinstance(project, dict) and "results" in project else project
+        )
+        if isinstance(project, dict) and "count" in project:
+            counts[endpoint.key] = project["count"]
+        if bodies.get(FLOOR, project) != project:
+            raise RuntimeError(f"{endpoint.key}: the floor answers {bodies[FLOOR]!r:.300}")
+        if bodies.get(FASTAPI, heroes) != heroes:
+            raise RuntimeError(f"{endpoint.key}: FastAPI answers {bodies[FASTAPI]!r:.300}")
+        if not heroes:
+            raise RuntimeError(f"{endpoint.key}: no heroes in {project!r:.300}")
+    return counts
+
+
+def _measure_endpoint(
+    endpoint: Endpoint, dataset: datasets.Dataset, servers: dict[str, Running], options
+) -> dict[str, dict]:
+    requests: dict[str, Request] = {
+        name: request
+        for name in servers
+        if (request := endpoint.request(name, dataset)) is not None
+    }
+    for name, request in requests.items():
+        warm = run_sequential(
+            servers[name].url, request, servers[name].pgid, options.warmup, "application/json"
+        )
+        if warm.errors:
+            raise RuntimeError(f"{endpoint.key} on {name} fails:\n{servers[name].server.log()}")
+    totals = {name: Sample(0.0, 0, 0.0) for name in requests}
+    order = list(requests)
+    for round_number in range(options.rounds):
+        # Alternate who goes first, so drift on the machine spreads over all servers.
+        for name in order[round_number % len(order) :] + order[: round_number % len(order)]:
+            sample = run_wrk(servers[name].url, requests[name], servers[name].pgid, options.seconds)
+            total = totals[name]
+            total.cpu_seconds += sample.cpu_seconds
+            total.requests += sample.requests
+            total.seconds += sample.seconds
+            total.errors += sample.errors
+    for name, total in totals.items():
+        if total.errors or not total.requests:
+            log = servers[name].server.log()[-3000:]
+            raise RuntimeError(f"{endpoint.key} on {name}: {total.errors} errors\n{log}")
+    return {name: vars(total) for name, total in totals.items()}
+
+
+def _measure_admin(dataset: datasets.Dataset, project: Running, options) -> dict[str, dict]:
+    cookie = admin_session_cookie(project)
+    results = {}
+    for key, (_title, path) in ADMIN_ENDPOINTS.items():
+        request = Request("GET", path(dataset), cookie=cookie)
+        run_sequential(project.url, request, project.pgid, 1, "text/html")  # warm-up
+        sample = run_sequential(
+            project.url, request, project.pgid, options.admin_requests, "text/html"
+        )
+        if sample.errors:
+            raise RuntimeError(f"{key}: {sample.errors} failed requests\n{project.server.log()}")
+        results[key] = vars(sample)
+    return results
+
+
+def _load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def run_dataset(rows: int, workdir: Path, options) -> dict:
+    print(f"\n== {rows:,} heroes: seeding", file=sys.stderr, flush=True)
+    started = time.monotonic()
+    dataset = datasets.seed(rows, workdir, quiet=options.smoke)
+    seeded = time.monotonic() - started
+    result = {
+        "rows": rows,
+        "seed_seconds": round(seeded, 1),
+        "hero_id": dataset.hero_id,
+        "hero_name": dataset.hero_name,
+        "deep_offset": deep_offset(dataset),
+        "load_before": _load(),
+    }
+    with serve_all(dataset, workdir, options.server_names) as servers:
+        result["counts"] = check_answers(dataset, servers)
+        result["endpoints"] = {}
+        for endpoint in options.endpoint_list:
+            print(f"   {endpoint.title}", file=sys.stderr, flush=True)
+            result["endpoints"][endpoint.key] = _measure_endpoint(
+                endpoint, dataset, servers, options
+            )
+        print("   admin", file=sys.stderr, flush=True)
+        result["admin"] = _measure_admin(dataset, servers[PROJECT], options)
+        api_count = get_json(servers[PROJECT].url + "/heroes/?limit=1")["count"]
+        db_count = datasets.count_rows(servers[PROJECT].database)
+    result.update(api_count=api_count, db_count=db_count, count_exact=api_count == db_count)
+    result["load_after"] = _load()
+    if not result["count_exact"]:
+        raise RuntimeError(f"count is {api_count}, the table holds {db_count}")
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = _options(argv)
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: `make bench` installs it (apt-get install wrk).")
+    peer_venv.ensure()
+    if options.setup:
+        return 0
+    started = time.monotonic()
+    workdir = options.workdir or Path(tempfile.mkdtemp(prefix="heroes-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        figures = {
+            "meta": report.machine(peer_venv.versions(), options, argv or sys.argv[1:]),
+            "datasets": {
+                str(rows): run_dataset(rows, workdir, options) for rows in options.row_counts
+            },
+        }
+    finally:
+        if not options.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+    figures["meta"]["run_seconds"] = round(time.monotonic() - started)
+    options.out.mkdir(parents=True, exist_ok=True)
+    print(report.text(figures))
+    report.write(figures, options.out)
+    print(f"Wrote {options.out / 'benchmarks.md'} in {figures['meta']['run_seconds']}s.")
+    return 0
+
+
+if __name__ == "__main__":
+    os.chdir(BASE_DIR)
+    sys.exit(main())

@@ -1,0 +1,155 @@
+"""The JSON read path: heroes straight from database rows to dicts, no serializer per row.
+
+A ModelSerializer builds its fields on every instantiation and calls each field's
+to_representation for every row; on a page of 100 heroes that is most of the request.
+For the plain fields heroes expose (integers and strings, read as the database returns
+them) the result equals the serializer's, so reads that answer JSON select the public
+columns with values_list() and zip them with the field names. The browsable API, and any
+serializer whose readable fields are not plain model fields, keep the serializer path.
+"""
+
+import heapq
+from collections.abc import Iterable
+from functools import cache
+from itertools import islice
+from operator import itemgetter
+
+from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model, QuerySet
+from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.settings import api_settings
+
+from heroes import age_tally, tally
+from heroes.prepared import Prepared
+
+# Fields whose to_representation turns a database value into the same value.
+_PLAIN = {
+    serializers.IntegerField.to_representation,
+    serializers.CharField.to_representation,
+}
+
+
+@cache
+def public_fields(serializer_class: type[serializers.ModelSerializer]) -> tuple[str, ...] | None:
+    """The readable field names when all are plain model columns, else None (no fast path)."""
+    if serializer_class.to_representation is not serializers.Serializer.to_representation:
+        return None
+    model: type[Model] = serializer_class.Meta.model
+    columns = {field.name for field in model._meta.concrete_fields}
+    names = []
+    for name, field in serializer_class().fields.items():
+        if field.write_only:
+            continue
+        plain = type(field).to_representation in _PLAIN or (
+            # BigIntegerField (the id) is a plain integer unless told to write strings.
+            type(field).to_representation is serializers.BigIntegerField.to_representation
+            and not getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING)
+        )
+        if not plain or field.source != name or name not in columns or field.source_attrs[1:]:
+            return None
+        names.append(name)
+    return tuple(names)
+
+
+def wants_json(request: Request) -> bool:
+    """True when the answer will be plain JSON, not the browsable API's HTML."""
+    return isinstance(getattr(request, "accepted_renderer", None), JSONRenderer)
+
+
+def values(queryset: QuerySet, fields: tuple[str, ...]) -> QuerySet:
+    return queryset.values_list(*fields)
+
+
+def as_dicts(rows: Iterable[tuple], fields: tuple[str, ...]) -> list[dict]:
+    return [dict(zip(fields, row, strict=True)) for row in rows]
+
+
+@cache
+def _by_id(model: type[Model], fields: tuple[str, ...]) -> Prepared:
+    return Prepared(lambda pk: model._default_manager.filter(pk=pk).values_list(*fields), -1)
+
+
+@cache
+def _in_id_order(model: type[Model], fields: tuple[str, ...]) -> Prepared:
+    return Prepared(
+        lambda: model._default_manager.order_by("pk").values_list(*fields),
+        suffix=" LIMIT %s OFFSET %s",
+    )
+
+
+def row_by_id(model: type[Model], fields: tuple[str, ...], raw_pk: str) -> tuple | None:
+    """The row of the model with this primary key (as the URL spells it), or None."""
+    pk_field = model._meta.pk
+    try:
+        pk = pk_field.to_python(raw_pk)
+    except ValidationError:
+        return None
+    # As the ORM does: a number no column can hold matches nothing (and is never sent).
+    low, high = connections[DEFAULT_DB_ALIAS].ops.integer_field_range(pk_field.get_internal_type())
+    if (low is not None and pk < low) or (high is not None and pk > high):
+        return None
+    rows = _by_id(model, fields).rows(pk)
+    return rows[0] if rows else None
+
+
+def instance_by_id(model: type[Model], raw_pk: str) -> Model | None:
+    """The model instance with this primary key, as queryset.get(pk=...) returns it, or None."""
+    columns = tuple(field.attname for field in model._meta.concrete_fields)
+    row = row_by_id(model, columns, raw_pk)
+    return None if row is None else model.from_db(DEFAULT_DB_ALIAS, columns, row)
+
+
+class AllInIdOrder:
+    """Every row of the model in primary-key order, for the paginator: count() and slices."""
+
+    def __init__(self, queryset: QuerySet, fields: tuple[str, ...]):
+        self.queryset = queryset
+        self.fields = fields
+
+    def count(self) -> int:
+        return tally.count(self.queryset)
+
+    def __getitem__(self, page: slice) -> list[tuple]:
+        limit, offset = page.stop - page.start, page.start
+        return _in_id_order(self.queryset.model, self.fields).rows(extra=(limit, offset))
+
+
+class FewAgesInIdOrder:
+    """Heroes whose age lies in a range of few ages, in id order, at a cost set by the page.
+
+    For `age__gte=30&age__lte=31` the database reads every match from the age index and
+    sorts them all by id to return the first hundred: work that grows with the table. The
+    same page is the start of one id-ordered index lookup per age, merged here; each lookup
+    stops after the page, whatever the table holds. Only for exactly these two filters.
+    """
+
+    # Wider ranges, and deep pages, go to the database's own plan.
+    MAX_AGES = 16
+    MAX_ROWS = 1000
+
+    def __init__(self, queryset: QuerySet, fields: tuple[str, ...], low: int, high: int):
+        self.queryset = queryset
+        self.fields = fields
+        self.ages = range(low, high + 1)
+
+    def count(self) -> int:
+        # Exact: the per-age tally, added up over the range, instead of COUNT(*).
+        return age_tally.count_between(self.ages.start, self.ages.stop - 1)
+
+    def __getitem__(self, page: slice) -> list[tuple]:
+        if len(self.ages) > self.MAX_AGES or page.stop > self.MAX_ROWS:
+            return list(self.queryset.values_list(*self.fields)[page])
+        prepared = _of_age_in_id_order(self.queryset.model, self.fields)
+        per_age = [prepared.rows(age, extra=(page.stop,)) for age in self.ages]
+        merged = heapq.merge(*per_age, key=itemgetter(0))
+        return [row[1:] for row in islice(merged, page.start, page.stop)]
+
+
+@cache
+def _of_age_in_id_order(model: type[Model], fields: tuple[str, ...]) -> Prepared:
+    in_id_order = model._default_manager.order_by("pk").values_list("pk", *fields)
+    # The marker must be a valid age: the ORM compiles an impossible one to "no rows".
+    return Prepared(lambda age: in_id_order.filter(age=age), 1_234_567_891, suffix=" LIMIT %s")
