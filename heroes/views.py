@@ -89,16 +89,17 @@ class HeroViewSet(viewsets.ModelViewSet):
             # No filter, search or ordering: every hero in id order, with prepared SQL.
             SingleValueFilter().filter_queryset(request, None, self)  # limit, offset once
             heroes = reads.AllInIdOrder(self.get_queryset(), fields)
-        elif parameters == AGE_RANGE_PARAMETERS:
-            queryset = self.filter_queryset(self.get_queryset())  # validates both bounds
-            # As django-filter read them ("30.0" is 30): the filters' own form fields.
-            low, high = (
-                HeroFilterSet.base_filters[name].field.clean(request.query_params[name])
-                for name in ("age__gte", "age__lte")
-            )
-            heroes = reads.FewAgesInIdOrder(queryset, fields, low, high)
         else:
-            heroes = reads.values(self.filter_queryset(self.get_queryset()), fields)
+            queryset = self.filter_queryset(self.get_queryset())  # validates every parameter
+            heroes = reads.values(queryset, fields)
+            if parameters == AGE_RANGE_PARAMETERS:
+                # As django-filter read them (empty means no bound): its own form fields.
+                low, high = (
+                    HeroFilterSet.base_filters[name].field.clean(request.query_params[name])
+                    for name in ("age__gte", "age__lte")
+                )
+                if low is not None and high is not None:
+                    heroes = reads.FewAgesInIdOrder(queryset, fields, low, high)
         page = self.paginate_queryset(heroes)
         return self.get_paginated_response(reads.as_dicts(page, fields))
 

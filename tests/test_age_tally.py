@@ -1,5 +1,6 @@
 from http import HTTPStatus
 
+import pytest
 from django.urls import reverse
 
 from heroes import age_tally
@@ -53,3 +54,22 @@ def test_list_heroes_age_range_reads_bounds_as_the_filters_do(api_client, db):
     assert response.status_code == HTTPStatus.OK
     assert [hero["age"] for hero in response.json()["results"]] == [30, 31]
     assert response.json()["count"] == 2
+
+
+@pytest.mark.parametrize(
+    ("params", "ages"),
+    [
+        ({"age__gte": "", "age__lte": ""}, [28, 29, 30, 31, 32]),
+        ({"age__gte": "30", "age__lte": ""}, [30, 31, 32]),
+        ({"age__gte": "", "age__lte": "29"}, [28, 29]),
+        ({"age__gte": "31", "age__lte": "30"}, []),
+    ],
+)
+def test_list_heroes_age_range_with_an_open_or_empty_bound(api_client, db, params, ages):
+    Hero.objects.bulk_create(Hero(name=f"Hero {i}", age=i, secret_name="s") for i in range(28, 33))
+
+    response = api_client.get(LIST_URL, params)
+
+    assert response.status_code == HTTPStatus.OK
+    assert [hero["age"] for hero in response.json()["results"]] == ages
+    assert response.json()["count"] == len(ages)
