@@ -8,7 +8,7 @@ import io
 
 from django.core.exceptions import SuspiciousOperation
 from django.http.multipartparser import RAW as RAW_PART
-from django.http.multipartparser import ChunkIter, LazyStream, Parser
+from django.http.multipartparser import ChunkIter, LazyStream, MultiPartParserError, Parser
 from django.utils.http import parse_header_parameters
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
@@ -41,7 +41,10 @@ class MultiPartParser(parsers.MultiPartParser):
     def parse(self, stream, media_type=None, parser_context=None):
         # The body is small: RequestSizeLimitMiddleware refused anything larger.
         body = stream.read()
-        _check_parts(body, media_type)
+        try:
+            _check_parts(body, media_type)
+        except MultiPartParserError as exc:  # e.g. part headers over Django's size limit
+            raise ParseError(f"Multipart form parse error - {exc}") from None
         try:
             return super().parse(io.BytesIO(body), media_type, parser_context)
         except SuspiciousOperation as exc:  # TooManyFieldsSent, RequestDataTooBig
