@@ -58,6 +58,11 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=BASE_DIR / "artifacts" / "profile")
     parser.add_argument("--html", type=Path, help="Also write pyinstrument's HTML report here.")
     parser.add_argument("--no-profile", action="store_true", help="Only time the requests.")
+    parser.add_argument("--show-all", action="store_true", help="Show library frames too.")
+    parser.add_argument(
+        "--cprofile", type=int, metavar="N", help="Print cProfile's top N functions instead."
+    )
+    parser.add_argument("--sort", default="cumulative", help="cProfile's order (e.g. tottime).")
     options = parser.parse_args()
 
     options.workdir.mkdir(parents=True, exist_ok=True)
@@ -102,13 +107,24 @@ def main() -> None:
     if options.no_profile:
         return
 
+    if options.cprofile:
+        import cProfile
+        import pstats
+
+        with cProfile.Profile() as profile:
+            for _ in range(options.requests):
+                call()
+        stats = pstats.Stats(profile).strip_dirs().sort_stats(options.sort)
+        stats.print_stats(options.cprofile)
+        return
+
     from pyinstrument import Profiler
 
     profiler = Profiler(interval=0.0002)
     with profiler:
         for _ in range(options.requests):
             call()
-    print(profiler.output_text(unicode=True, color=False, show_all=False))
+    print(profiler.output_text(unicode=True, color=False, show_all=options.show_all))
     if options.html:
         options.html.write_text(profiler.output_html())
 

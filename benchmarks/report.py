@@ -195,6 +195,10 @@ def scale_table(figures: dict, markdown: bool) -> str:
     return _table(header, lines, markdown)
 
 
+def _has_admin(figures: dict) -> bool:
+    return all("admin" in dataset for dataset in figures["datasets"].values())
+
+
 def admin_table(figures: dict, markdown: bool) -> str:
     sizes = _sizes(figures)
     header = ["page", *(f"{int(rows):,} heroes" for rows in sizes)]
@@ -226,7 +230,8 @@ def text(figures: dict) -> str:
         ]
     if len(figures["datasets"]) > 1:
         parts += ["\nScale: CPU per request, largest / smallest table", scale_table(figures, False)]
-    parts += ["\nDjango admin (per request)", admin_table(figures, markdown=False)]
+    if _has_admin(figures):
+        parts += ["\nDjango admin (per request)", admin_table(figures, markdown=False)]
     parts += ["\nGoals", goals_table(figures, markdown=False)]
     return "\n".join(parts)
 
@@ -312,15 +317,19 @@ def markdown(figures: dict, chart_name: str) -> str:
             scale_table(figures, markdown=True),
             "",
         ]
-    lines += [
-        "## Django admin",
-        "",
-        f"The hero changelist, logged in as a superuser, {meta['admin_requests']} requests in a"
-        " row after one warm-up; the search looks for the same name as the name filter.",
-        "",
-        admin_table(figures, markdown=True),
-        "",
-    ]
+    lines += (
+        []
+        if not _has_admin(figures)
+        else [
+            "## Django admin",
+            "",
+            f"The hero changelist, logged in as a superuser, {meta['admin_requests']} requests in a"
+            " row after one warm-up; the search looks for the same name as the name filter.",
+            "",
+            admin_table(figures, markdown=True),
+            "",
+        ]
+    )
     if HOT_SPOTS.exists():
         lines += [HOT_SPOTS.read_text().strip(), ""]
     lines += [

@@ -35,7 +35,9 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=int, default=3, help="wrk run per server and round.")
     parser.add_argument("--rounds", type=int, default=3, help="Alternating rounds per endpoint.")
     parser.add_argument("--warmup", type=int, default=50, help="Warm-up requests per server.")
-    parser.add_argument("--admin-requests", type=int, default=5, help="Admin pages timed.")
+    parser.add_argument(
+        "--admin-requests", type=int, default=5, help="Admin pages timed (0: none)."
+    )
     parser.add_argument("--out", type=Path, default=BASE_DIR / "docs", help="Report folder.")
     parser.add_argument("--workdir", type=Path, help="Database files and logs (default: temp).")
     parser.add_argument(
@@ -159,8 +161,9 @@ def run_dataset(rows: int, workdir: Path, options) -> dict:
             result["endpoints"][endpoint.key] = _measure_endpoint(
                 endpoint, dataset, servers, options
             )
-        print("   admin", file=sys.stderr, flush=True)
-        result["admin"] = _measure_admin(dataset, servers[PROJECT], options)
+        if options.admin_requests:
+            print("   admin", file=sys.stderr, flush=True)
+            result["admin"] = _measure_admin(dataset, servers[PROJECT], options)
         api_count = get_json(servers[PROJECT].url + "/heroes/?limit=1")["count"]
         db_count = datasets.count_rows(servers[PROJECT].database)
     result.update(api_count=api_count, db_count=db_count, count_exact=api_count == db_count)

@@ -80,8 +80,8 @@ def _in_id_order(model: type[Model], fields: tuple[str, ...]) -> Prepared:
     )
 
 
-def row_by_id(model: type[Model], fields: tuple[str, ...], raw_pk: str) -> tuple | None:
-    """The row of the model with this primary key (as the URL spells it), or None."""
+def parse_pk(model: type[Model], raw_pk: str) -> object | None:
+    """The primary key the URL spells, or None when no row can have it."""
     pk_field = model._meta.pk
     try:
         pk = pk_field.to_python(raw_pk)
@@ -90,6 +90,14 @@ def row_by_id(model: type[Model], fields: tuple[str, ...], raw_pk: str) -> tuple
     # As the ORM does: a number no column can hold matches nothing (and is never sent).
     low, high = connections[DEFAULT_DB_ALIAS].ops.integer_field_range(pk_field.get_internal_type())
     if (low is not None and pk < low) or (high is not None and pk > high):
+        return None
+    return pk
+
+
+def row_by_id(model: type[Model], fields: tuple[str, ...], raw_pk: str) -> tuple | None:
+    """The row of the model with this primary key (as the URL spells it), or None."""
+    pk = parse_pk(model, raw_pk)
+    if pk is None:
         return None
     rows = _by_id(model, fields).rows(pk)
     return rows[0] if rows else None

@@ -177,6 +177,10 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": int(os.environ.get("DJANGO_NUM_PROXIES", "0")),
 }
 
+# The commonest JSON reads and writes of one hero skip DRF's per-request work, with the
+# same answers (heroes/fastpaths.py). Off (0) sends every request through DRF.
+HERO_FAST_PATHS = env_bool("DJANGO_FAST_PATHS", default=True)
+
 # Brute-force protection: each client address gets this many login attempts (token
 # endpoint, admin and browsable-API login pages together) per window; then 429.
 LOGIN_ATTEMPTS = int(os.environ.get("DJANGO_LOGIN_ATTEMPTS", "10"))
