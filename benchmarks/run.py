@@ -1,9 +1,11 @@
 """`make bench`: the project, the FastAPI original and a bare WSGI floor, side by side.
 
 Seeds one SQLite file per row count with `seed_heroes`, gives each server a copy, starts
-the three servers with one worker process each, then loads every endpoint with wrk over one
-connection, the servers taking turns round by round. Prints the figures and writes
-docs/benchmarks.md, docs/benchmarks.png and docs/benchmarks.json.
+the three servers with one worker process each for every row count, then loads every
+endpoint with wrk over one connection, all servers of all row counts taking turns round by
+round: the project / FastAPI ratios and the 1M / 10k ratios are both measured side by side.
+Prints the figures and writes docs/benchmarks.md, docs/benchmarks.png and
+docs/benchmarks.json.
 
     python -m benchmarks.run                     # 10,000 and 1,000,000 heroes
     python -m benchmarks.run --smoke --out DIR   # a few hundred heroes, about a minute
@@ -16,6 +18,7 @@ import shutil
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 from benchmarks import dataset as datasets
@@ -90,35 +93,42 @@ def check_answers(dataset: datasets.Dataset, servers: dict[str, Running]) -> dic
 
 
 def _measure_endpoint(
-    endpoint: Endpoint, dataset: datasets.Dataset, servers: dict[str, Running], options
-) -> dict[str, dict]:
-    requests: dict[str, Request] = {
-        name: request
-        for name in servers
+    endpoint: Endpoint,
+    data: dict[int, datasets.Dataset],
+    servers: dict[int, dict[str, Running]],
+    options,
+) -> dict[tuple[int, str], dict]:
+    """Every server of every table size in turn, round by round: the figures side by side."""
+    requests: dict[tuple[int, str], Request] = {
+        (rows, name): request
+        for rows, dataset in data.items()
+        for name in servers[rows]
         if (request := endpoint.request(name, dataset)) is not None
     }
-    for name, request in requests.items():
+    for (rows, name), request in requests.items():
+        running = servers[rows][name]
         warm = run_sequential(
-            servers[name].url, request, servers[name].pgid, options.warmup, "application/json"
+            running.url, request, running.pgid, options.warmup, "application/json"
         )
         if warm.errors:
-            raise RuntimeError(f"{endpoint.key} on {name} fails:\n{servers[name].server.log()}")
-    totals = {name: Sample(0.0, 0, 0.0) for name in requests}
+            raise RuntimeError(f"{endpoint.key} on {name} fails:\n{running.server.log()}")
+    totals = {key: Sample(0.0, 0, 0.0) for key in requests}
     order = list(requests)
     for round_number in range(options.rounds):
         # Alternate who goes first, so drift on the machine spreads over all servers.
-        for name in order[round_number % len(order) :] + order[: round_number % len(order)]:
-            sample = run_wrk(servers[name].url, requests[name], servers[name].pgid, options.seconds)
-            total = totals[name]
+        for rows, name in order[round_number % len(order) :] + order[: round_number % len(order)]:
+            running = servers[rows][name]
+            sample = run_wrk(running.url, requests[rows, name], running.pgid, options.seconds)
+            total = totals[rows, name]
             total.cpu_seconds += sample.cpu_seconds
             total.requests += sample.requests
             total.seconds += sample.seconds
             total.errors += sample.errors
-    for name, total in totals.items():
+    for (rows, name), total in totals.items():
         if total.errors or not total.requests:
-            log = servers[name].server.log()[-3000:]
+            log = servers[rows][name].server.log()[-3000:]
             raise RuntimeError(f"{endpoint.key} on {name}: {total.errors} errors\n{log}")
-    return {name: vars(total) for name, total in totals.items()}
+    return {key: vars(total) for key, total in totals.items()}
 
 
 def _measure_admin(dataset: datasets.Dataset, project: Running, options) -> dict[str, dict]:
@@ -140,37 +150,46 @@ def _load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def run_dataset(rows: int, workdir: Path, options) -> dict:
-    print(f"\n== {rows:,} heroes: seeding", file=sys.stderr, flush=True)
-    started = time.monotonic()
-    dataset = datasets.seed(rows, workdir, quiet=options.smoke)
-    seeded = time.monotonic() - started
-    result = {
-        "rows": rows,
-        "seed_seconds": round(seeded, 1),
-        "hero_id": dataset.hero_id,
-        "hero_name": dataset.hero_name,
-        "deep_offset": deep_offset(dataset),
-        "load_before": _load(),
-    }
-    with serve_all(dataset, workdir, options.server_names) as servers:
-        result["counts"] = check_answers(dataset, servers)
-        result["endpoints"] = {}
+def run_datasets(workdir: Path, options) -> dict[str, dict]:
+    """Seeds every table size, serves them all at once and measures them side by side."""
+    data, results = {}, {}
+    for rows in options.row_counts:
+        print(f"\n== {rows:,} heroes: seeding", file=sys.stderr, flush=True)
+        started = time.monotonic()
+        dataset = data[rows] = datasets.seed(rows, workdir, quiet=options.smoke)
+        results[rows] = {
+            "rows": rows,
+            "seed_seconds": round(time.monotonic() - started, 1),
+            "hero_id": dataset.hero_id,
+            "hero_name": dataset.hero_name,
+            "deep_offset": deep_offset(dataset),
+        }
+    with ExitStack() as stack:
+        servers = {
+            rows: stack.enter_context(serve_all(dataset, workdir, options.server_names))
+            for rows, dataset in data.items()
+        }
+        for rows, dataset in data.items():
+            results[rows].update(counts=check_answers(dataset, servers[rows]), endpoints={})
+            results[rows]["load_before"] = _load()
+        print("\n== every table size side by side", file=sys.stderr, flush=True)
         for endpoint in options.endpoint_list:
             print(f"   {endpoint.title}", file=sys.stderr, flush=True)
-            result["endpoints"][endpoint.key] = _measure_endpoint(
-                endpoint, dataset, servers, options
-            )
-        if options.admin_requests:
-            print("   admin", file=sys.stderr, flush=True)
-            result["admin"] = _measure_admin(dataset, servers[PROJECT], options)
-        api_count = get_json(servers[PROJECT].url + "/heroes/?limit=1")["count"]
-        db_count = datasets.count_rows(servers[PROJECT].database)
-    result.update(api_count=api_count, db_count=db_count, count_exact=api_count == db_count)
-    result["load_after"] = _load()
-    if not result["count_exact"]:
-        raise RuntimeError(f"count is {api_count}, the table holds {db_count}")
-    return result
+            measured = _measure_endpoint(endpoint, data, servers, options)
+            for (rows, name), cell in measured.items():
+                results[rows]["endpoints"].setdefault(endpoint.key, {})[name] = cell
+        for rows, dataset in data.items():
+            result = results[rows]
+            if options.admin_requests:
+                print(f"   admin, {rows:,} heroes", file=sys.stderr, flush=True)
+                result["admin"] = _measure_admin(dataset, servers[rows][PROJECT], options)
+            api_count = get_json(servers[rows][PROJECT].url + "/heroes/?limit=1")["count"]
+            db_count = datasets.count_rows(servers[rows][PROJECT].database)
+            result.update(api_count=api_count, db_count=db_count, count_exact=api_count == db_count)
+            result["load_after"] = _load()
+            if not result["count_exact"]:
+                raise RuntimeError(f"count is {api_count}, the table holds {db_count}")
+    return {str(rows): result for rows, result in results.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -186,9 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         figures = {
             "meta": report.machine(peer_venv.versions(), options, argv or sys.argv[1:]),
-            "datasets": {
-                str(rows): run_dataset(rows, workdir, options) for rows in options.row_counts
-            },
+            "datasets": run_datasets(workdir, options),
         }
     finally:
         if not options.workdir:

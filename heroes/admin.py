@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.utils.functional import cached_property
 
 from heroes import tally
@@ -20,13 +21,24 @@ class HeroAdmin(admin.ModelAdmin):
 
     list_display = ["id", "name", "age", "secret_name"]
     list_display_links = ["id", "name"]
-    search_fields = ["name", "secret_name"]
+    # Prefixes (Django's "^"), matched by get_search_results below.
+    search_fields = ["^name", "^secret_name"]
+    search_help_text = "Heroes whose name or secret name starts with this text, in any case."
     ordering = ["id"]
     sortable_by = ["id", "name", "age"]
     # The unfiltered total would be a second COUNT(*) of the whole table on every page.
     show_full_result_count = False
     paginator = HeroPaginator
     list_per_page = 50
+
+    def get_search_results(self, request, queryset, search_term):
+        # A prefix match reads an index (migration 0007); a substring match reads every row,
+        # over a second at a million heroes. The whole text is one prefix, spaces included,
+        # so "Goldenhawk 953" finds that hero rather than heroes matching both words.
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        return queryset.filter(Q(name__istartswith=term) | Q(secret_name__istartswith=term)), False
 
 
 @admin.register(LoginAttempts)

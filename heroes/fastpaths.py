@@ -23,7 +23,7 @@ different fields cannot undo each other, as under DRF's row lock.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property, wraps
+from functools import cached_property
 
 import orjson
 from django.conf import settings
@@ -312,6 +312,7 @@ def partial_update(lane: Lane, request: HttpRequest, pk: str) -> HttpResponse | 
 
 
 _PATHS = {"retrieve": retrieve, "create": create, "partial_update": partial_update}
+_METHODS = frozenset({"GET", "POST", "PATCH"})
 _insert_cache: dict = {}
 _update_cache: dict = {}
 
@@ -355,23 +356,33 @@ def _update(model: type[Model], names: tuple[str, ...], returning: tuple[str, ..
     return _update_cache[key]
 
 
-def with_fast_paths(view: Callable) -> Callable:
-    """Wraps a viewset's view: the requests above are answered here, the rest by `view`."""
-    actions = view.actions.items()
-    paths = {method.upper(): _PATHS[action] for method, action in actions if action in _PATHS}
-    if not paths:
-        return view
-    lane = Lane(view)
+class FastPath:
+    """A view's fast paths: `fast_path(request, *args, **kwargs)` answers, or returns None."""
 
-    @wraps(view)
-    def fast_or_drf(request: HttpRequest, *args, **kwargs):
-        path = paths.get(request.method)
+    def __init__(self, view: Callable):
+        actions = view.actions.items()
+        self.paths = {
+            method.upper(): _PATHS[action] for method, action in actions if action in _PATHS
+        }
+        self.lane = Lane(view)
+
+    def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse | None:
+        path = self.paths.get(request.method)
         # Only the plain routes: a format suffix (/heroes/1.json) is DRF's to read.
-        plain = not args and kwargs.keys() <= {lane.lookup}
-        if path is not None and plain and settings.HERO_FAST_PATHS:
-            response = path(lane, request, kwargs.get(lane.lookup))
-            if response is not None:
-                return response
-        return view(request, *args, **kwargs)
+        plain = not args and kwargs.keys() <= {self.lane.lookup}
+        if path is None or not plain or not settings.HERO_FAST_PATHS:
+            return None
+        return path(self.lane, request, kwargs.get(self.lane.lookup))
 
-    return fast_or_drf
+
+def with_fast_paths(view: Callable) -> Callable:
+    """Gives a viewset's view its fast paths, which FastPathsMiddleware tries first."""
+    fast_path = FastPath(view)
+    if fast_path.paths:
+        view.fast_path = fast_path
+    return view
+
+
+def may_answer(request: HttpRequest) -> bool:
+    """Whether a fast path could answer this request: worth resolving its URL early."""
+    return request.method in _METHODS and _json_only(request)
