@@ -2,6 +2,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from heroes import seeding
 from heroes.models import NAME_MAX_LENGTH, SECRET_NAME_MAX_LENGTH, Hero
@@ -22,6 +23,23 @@ def test_seed_heroes_adds_the_count_asked_for(db):
 
     assert Hero.objects.count() == 1500
     assert "Added 1,500 heroes (seed 0)" in out
+
+
+def _indexes() -> dict[str, dict]:
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Hero._meta.db_table)
+    return {name: c for name, c in constraints.items() if c["index"]}
+
+
+def test_seed_heroes_keeps_every_index_and_the_rows_findable(db):
+    before = _indexes()
+
+    _seed(500)
+
+    assert _indexes() == before
+    name = Hero.objects.order_by("id").values_list("name", flat=True)[250]
+    assert Hero.objects.filter(name=name).exists()
+    assert Hero.objects.filter(name__istartswith=name.lower()).exists()
 
 
 def test_seed_heroes_is_deterministic(db):
