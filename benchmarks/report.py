@@ -89,6 +89,15 @@ def _cpu(figures: dict, rows: str, key: str, server: str) -> float | None:
     return cpu_us(cell) if cell else None
 
 
+def _at_most(goal: str, value: float | None, most: float) -> dict:
+    return {
+        "goal": goal,
+        "target": f"<= {most}",
+        "value": _fmt_ratio(value),
+        "met": value is not None and value <= most,
+    }
+
+
 def goals(figures: dict) -> list[dict]:
     """Each goal with its measured value and whether it is met."""
     sizes = _sizes(figures)
@@ -96,26 +105,14 @@ def goals(figures: dict) -> list[dict]:
     for key, most in FASTAPI_GOALS:
         for rows in sizes:
             value = _ratio(_cpu(figures, rows, key, PROJECT), _cpu(figures, rows, key, FASTAPI))
-            found.append(
-                {
-                    "goal": f"project / FastAPI CPU, {TITLES[key]}, {int(rows):,} heroes",
-                    "target": f"<= {most}",
-                    "value": _fmt_ratio(value),
-                    "met": value is not None and value <= most,
-                }
-            )
+            goal = f"project / FastAPI CPU, {TITLES[key]}, {int(rows):,} heroes"
+            found.append(_at_most(goal, value, most))
     if len(sizes) > 1:
         small, large = sizes[0], sizes[-1]
         for key, most in SCALE_GOALS:
             value = _ratio(_cpu(figures, large, key, PROJECT), _cpu(figures, small, key, PROJECT))
-            found.append(
-                {
-                    "goal": f"project CPU {int(large):,} / {int(small):,} heroes, {TITLES[key]}",
-                    "target": f"<= {most}",
-                    "value": _fmt_ratio(value),
-                    "met": value is not None and value <= most,
-                }
-            )
+            goal = f"project CPU {int(large):,} / {int(small):,} heroes, {TITLES[key]}"
+            found.append(_at_most(goal, value, most))
         if _has_admin(figures):
             # "Stays fast at a million heroes": the admin pages cost what they cost at 10,000.
             for key, (title, _path) in ADMIN_ENDPOINTS.items():
@@ -123,14 +120,8 @@ def goals(figures: dict) -> list[dict]:
                     cpu_us(figures["datasets"][large]["admin"][key]),
                     cpu_us(figures["datasets"][small]["admin"][key]),
                 )
-                found.append(
-                    {
-                        "goal": f"{title} CPU {int(large):,} / {int(small):,} heroes",
-                        "target": f"<= {ADMIN_SCALE_GOAL}",
-                        "value": _fmt_ratio(value),
-                        "met": value is not None and value <= ADMIN_SCALE_GOAL,
-                    }
-                )
+                goal = f"{title} CPU {int(large):,} / {int(small):,} heroes"
+                found.append(_at_most(goal, value, ADMIN_SCALE_GOAL))
     for rows in sizes:
         data = figures["datasets"][rows]
         found.append(
