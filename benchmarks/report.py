@@ -330,8 +330,9 @@ def markdown(figures: dict, chart_name: str) -> str:
         else [
             "## Django admin",
             "",
-            f"The hero changelist, logged in as a superuser, {meta['admin_requests']} requests in a"
-            " row after one warm-up; the search looks for the same name as the name filter.",
+            f"The hero changelist, logged in as a superuser: {meta['admin_requests']} requests in a"
+            f" row per table size and round, the sizes taking turns for {meta['rounds']} rounds"
+            " after a warm-up round. The search looks for the same name as the name filter.",
             "",
             admin_table(figures, markdown=True),
             "",

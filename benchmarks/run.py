@@ -39,7 +39,7 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=3, help="Alternating rounds per endpoint.")
     parser.add_argument("--warmup", type=int, default=50, help="Warm-up requests per server.")
     parser.add_argument(
-        "--admin-requests", type=int, default=5, help="Admin pages timed (0: none)."
+        "--admin-requests", type=int, default=10, help="Admin pages per round (0: none)."
     )
     parser.add_argument("--out", type=Path, default=BASE_DIR / "docs", help="Report folder.")
     parser.add_argument("--workdir", type=Path, help="Database files and logs (default: temp).")
@@ -131,18 +131,35 @@ def _measure_endpoint(
     return {key: vars(total) for key, total in totals.items()}
 
 
-def _measure_admin(dataset: datasets.Dataset, project: Running, options) -> dict[str, dict]:
-    cookie = admin_session_cookie(project)
-    results = {}
+def _measure_admin(
+    data: dict[int, datasets.Dataset], servers: dict[int, dict[str, Running]], options
+) -> dict[int, dict[str, dict]]:
+    """The admin pages of every table size, taking turns round by round like the endpoints."""
+    cookies = {rows: admin_session_cookie(servers[rows][PROJECT]) for rows in data}
+    results: dict[int, dict[str, dict]] = {rows: {} for rows in data}
     for key, (_title, path) in ADMIN_ENDPOINTS.items():
-        request = Request("GET", path(dataset), cookie=cookie)
-        run_sequential(project.url, request, project.pgid, 1, "text/html")  # warm-up
-        sample = run_sequential(
-            project.url, request, project.pgid, options.admin_requests, "text/html"
-        )
-        if sample.errors:
-            raise RuntimeError(f"{key}: {sample.errors} failed requests\n{project.server.log()}")
-        results[key] = vars(sample)
+        requests = {
+            rows: Request("GET", path(dataset), cookie=cookies[rows])
+            for rows, dataset in data.items()
+        }
+        totals = {rows: Sample(0.0, 0, 0.0) for rows in data}
+        order = list(requests)
+        for round_number in range(options.rounds + 1):  # the first round warms up
+            turn = round_number % len(order)
+            for rows in order[turn:] + order[:turn]:
+                project = servers[rows][PROJECT]
+                sample = run_sequential(
+                    project.url, requests[rows], project.pgid, options.admin_requests, "text/html"
+                )
+                if sample.errors:
+                    log = project.server.log()[-3000:]
+                    raise RuntimeError(f"{key}: {sample.errors} failed requests\n{log}")
+                if round_number:
+                    totals[rows].cpu_seconds += sample.cpu_seconds
+                    totals[rows].requests += sample.requests
+                    totals[rows].seconds += sample.seconds
+        for rows, total in totals.items():
+            results[rows][key] = vars(total)
     return results
 
 
@@ -178,11 +195,12 @@ def run_datasets(workdir: Path, options) -> dict[str, dict]:
             measured = _measure_endpoint(endpoint, data, servers, options)
             for (rows, name), cell in measured.items():
                 results[rows]["endpoints"].setdefault(endpoint.key, {})[name] = cell
-        for rows, dataset in data.items():
+        if options.admin_requests:
+            print("   admin pages", file=sys.stderr, flush=True)
+            for rows, admin in _measure_admin(data, servers, options).items():
+                results[rows]["admin"] = admin
+        for rows in data:
             result = results[rows]
-            if options.admin_requests:
-                print(f"   admin, {rows:,} heroes", file=sys.stderr, flush=True)
-                result["admin"] = _measure_admin(dataset, servers[rows][PROJECT], options)
             api_count = get_json(servers[rows][PROJECT].url + "/heroes/?limit=1")["count"]
             db_count = datasets.count_rows(servers[rows][PROJECT].database)
             result.update(api_count=api_count, db_count=db_count, count_exact=api_count == db_count)

@@ -9,6 +9,7 @@ serializer whose readable fields are not plain model fields, keep the serializer
 """
 
 import heapq
+import re
 from collections.abc import Iterable
 from functools import cache
 from itertools import islice
@@ -16,7 +17,7 @@ from operator import itemgetter
 
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Model, QuerySet
+from django.db.models import IntegerField, Model, QuerySet
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -80,9 +81,15 @@ def _in_id_order(model: type[Model], fields: tuple[str, ...]) -> Prepared:
     )
 
 
+# int() also reads " 6", "6\n", "+6", "6_0" and "٦" as a number; an id is spelled in ASCII digits.
+_DIGITS = re.compile(r"[0-9]+")
+
+
 def parse_pk(model: type[Model], raw_pk: str) -> object | None:
     """The primary key the URL spells, or None when no row can have it."""
     pk_field = model._meta.pk
+    if isinstance(pk_field, IntegerField) and not _DIGITS.fullmatch(raw_pk):
+        return None
     try:
         pk = pk_field.to_python(raw_pk)
     except ValidationError:

@@ -124,6 +124,8 @@ class HeroViewSet(viewsets.ModelViewSet):
         return Response(hero)
 
     def get_object(self) -> Hero:
+        if reads.parse_pk(Hero, self.kwargs[self.lookup_url_kwarg or self.lookup_field]) is None:
+            raise NotFound("Hero not found")
         try:
             return super().get_object()
         except Http404:

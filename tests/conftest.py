@@ -10,6 +10,19 @@ from heroes.models import Hero
 
 SECRET = "Pedro Parqueador"
 
+# int() reads each of these as the id; only its ASCII digits may name a hero.
+OTHER_SPELLINGS = ("space", "newline", "plus", "underscore", "arabic_digits")
+
+
+def spelled_otherwise(pk: int, kind: str) -> str:
+    return {
+        "space": f" {pk}",
+        "newline": f"{pk}\n",
+        "plus": f"+{pk}",
+        "underscore": f"0_{pk}",
+        "arabic_digits": str(pk).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")),
+    }[kind]
+
 
 def pytest_report_header(config) -> str:
     # Tells the SQLite pass from the PostgreSQL pass in the output.

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from heroes import reads
 from heroes.models import Hero
 from heroes.serializers import HeroSerializer
+from tests.conftest import OTHER_SPELLINGS, spelled_otherwise
 
 LIST_URL = reverse("hero-list")
 
@@ -42,6 +43,14 @@ def test_read_hero_json_equals_the_serializers_output(api_client, heroes):
 @pytest.mark.parametrize("raw", ["abc", "1e3", "-1", "9" * 30, "0"])
 def test_row_by_id_without_such_hero_is_none(heroes, raw):
     assert reads.row_by_id(Hero, ("id", "name"), raw) is None
+
+
+@pytest.mark.parametrize("kind", OTHER_SPELLINGS)
+def test_row_by_id_with_other_spelling_of_id_is_none(heroes, kind):
+    raw = spelled_otherwise(heroes[0].id, kind)
+
+    assert reads.row_by_id(Hero, ("id", "name"), raw) is None
+    assert reads.row_by_id(Hero, ("id", "name"), str(heroes[0].id)) is not None
 
 
 def test_instance_by_id_equals_the_orms(heroes):

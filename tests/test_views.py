@@ -1,11 +1,12 @@
 import json
 from http import HTTPStatus
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
 
 from heroes.models import AGE_MAX, NAME_MAX_LENGTH, SECRET_NAME_MAX_LENGTH, Hero
-from tests.conftest import SECRET
+from tests.conftest import OTHER_SPELLINGS, SECRET, spelled_otherwise
 
 LIST_URL = reverse("hero-list")
 
@@ -242,6 +243,40 @@ def test_patch_hero_with_invalid_field_is_rejected(writer_client, make_hero, bod
 
 def test_patch_hero_not_found(writer_client):
     response = writer_client.patch(detail_url("abc"), {"age": 1}, format="json")
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert response.json() == {"detail": "Hero not found"}
+
+
+@pytest.mark.parametrize("kind", OTHER_SPELLINGS)
+@pytest.mark.parametrize(
+    ("method", "body", "accept"),
+    [
+        ("get", None, "application/json"),
+        ("get", None, "text/html"),
+        ("put", {"name": "Deadpool", "secret_name": "Wade"}, "application/json"),
+        ("patch", {"name": "Deadpool"}, "application/json"),
+        ("delete", None, "application/json"),
+    ],
+)
+def test_hero_with_other_spelling_of_id_not_found(
+    writer_client, make_hero, kind, method, body, accept
+):
+    hero = make_hero("Deadpond")
+    url = f"{LIST_URL}{quote(spelled_otherwise(hero.id, kind))}/"
+
+    response = getattr(writer_client, method)(url, body, format="json", HTTP_ACCEPT=accept)
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    if accept == "application/json":
+        assert response.json() == {"detail": "Hero not found"}
+    assert Hero.objects.get().name == "Deadpond"
+
+
+def test_read_hero_with_other_spelling_of_id_anonymously_not_found(api_client, make_hero):
+    hero = make_hero()
+
+    response = api_client.get(f"{LIST_URL}{quote(spelled_otherwise(hero.id, 'newline'))}/")
 
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert response.json() == {"detail": "Hero not found"}
