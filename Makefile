@@ -8,7 +8,7 @@ PORT ?= 8000
 # A local secret key, generated once into a git-ignored file, unless one is given.
 WITH_KEY = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}"
 
-.PHONY: run test test-sqlite test-postgres pytest-sqlite pytest-postgres migrations-check \
+.PHONY: run test check test-sqlite test-postgres pytest-sqlite pytest-postgres migrations-check \
 	test-browser screenshots chromium lint format install static bench bench-setup wrk
 
 install: $(VENV)/.installed
@@ -51,6 +51,10 @@ format: install
 
 migrations-check: install .secret_key
 	$(WITH_KEY) $(BIN)/python manage.py makemigrations --check --dry-run
+
+# The quick loop: lint and the in-process tests on SQLite, no servers, no browser.
+check: lint migrations-check
+	$(WITH_KEY) env -u DATABASE_URL $(BIN)/pytest -m "not system and not browser" $(PYTEST_ARGS)
 
 # One throwaway PostgreSQL server (scripts/with-postgres.sh) serves both passes: tests that
 # need PostgreSQL whatever the pass (two app servers sharing one database) use TEST_POSTGRES_URL.

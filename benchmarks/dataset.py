@@ -8,7 +8,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.servers import BASE_DIR, create_user, manage, server_env, sqlite_url
+from benchmarks.servers import BASE_DIR, create_user, manage, server_env, sqlite_url
 
 SEED = 0
 BENCH_USER = "bench-writer"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from benchmarks import peer_venv
 from benchmarks.dataset import ADMIN_PASSWORD, ADMIN_USER, Dataset
-from tests.servers import (
+from benchmarks.servers import (
     BASE_DIR,
     Server,
     free_port,

@@ -18,7 +18,7 @@ from pathlib import Path
 from benchmarks import dataset as datasets
 from benchmarks.endpoints import ENDPOINTS
 from benchmarks.lineup import PROJECT
-from tests.servers import BASE_DIR, manage, server_env, sqlite_url
+from benchmarks.servers import BASE_DIR, manage, server_env, sqlite_url
 
 
 def _environ(request, host: str = "127.0.0.1:8000") -> dict:

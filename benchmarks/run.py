@@ -27,7 +27,7 @@ from benchmarks.endpoints import ADMIN_ENDPOINTS, ENDPOINTS, Endpoint, deep_offs
 from benchmarks.lineup import FASTAPI, FLOOR, PROJECT, Running, admin_session_cookie, get_json
 from benchmarks.lineup import serve as serve_all
 from benchmarks.measure import Request, Sample, run_sequential, run_wrk
-from tests.servers import BASE_DIR
+from benchmarks.servers import BASE_DIR
 
 SERVERS = [PROJECT, FASTAPI, FLOOR]
 

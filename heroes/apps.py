@@ -8,7 +8,7 @@ class HeroesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from heroes import (  # noqa: F401  registers the Unicode-aware lookups and checks
+        from heroes.portability import (  # noqa: F401  registers the lookups and checks
             checks,
             lookups,
         )

@@ -1,7 +1,7 @@
 from django.core.validators import MaxValueValidator
 from django.db import models
 
-from heroes.fields import CodePointCharField
+from heroes.portability.fields import CodePointCharField
 
 NAME_MAX_LENGTH = 255
 SECRET_NAME_MAX_LENGTH = 255
@@ -43,18 +43,3 @@ class LoginAttempts(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client}: {self.attempts}"
-
-
-class HeroTally(models.Model):
-    """How many heroes there are, kept exact by database triggers (see heroes/tally.py)."""
-
-    total = models.BigIntegerField()
-
-    class Meta:
-        # Migration 0005 creates the table and its triggers in SQL. Unmanaged, so `flush`
-        # leaves it alone: the triggers zero it when the heroes are deleted or truncated.
-        managed = False
-        db_table = "heroes_herotally"
-
-    def __str__(self) -> str:
-        return f"{self.total} heroes"

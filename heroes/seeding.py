@@ -13,26 +13,25 @@ from heroes.models import Hero
 
 Row = tuple[str, int | None, str]
 
-_PREFIXES = (  # noqa: SIM905  a word list reads better as text
-    "Dead Spider Rusty Iron Captain Night Star Storm Shadow Silver Thunder Black Green "
-    "Crimson Atomic Cosmic Quantum Mighty Steel Golden Frost Blaze Turbo Mega Hyper "
-    "Ultra Phantom Scarlet Electric Solar Lunar Ghost"
-).split()
-_SUFFIXES = (  # noqa: SIM905  a word list reads better as text
-    "pond -Boy -Man -Girl -Woman hawk wing fist blade bolt fox wolf claw storm fire "
-    "shield arrow hammer spark strike watch rider knight fang heart mind lance star "
-    "comet flash wave"
-).split()
-_FIRST = (  # noqa: SIM905  a word list reads better as text
-    "Dive Pedro Tommy Natalia Wade Peter Tony Bruce Diana Clark Barry Hal Arthur Selina "
-    "Jean Scott Logan Ororo Kurt Kitty Wanda Pietro Carol Steve Natasha Clint Sam Bucky "
-    "Shuri Riri Kamala Miles"
-).split()
-_LAST = (  # noqa: SIM905  a word list reads better as text
-    "Wilson Parqueador Sharp Roman-on Parker Stark Banner Prince Kent Allen Jordan Curry "
-    "Kyle Grey Summers Howlett Munroe Wagner Pryde Maximoff Danvers Rogers Romanoff "
-    "Barton Barnes Williams Khan Morales Udaku Rhodes Lang Cage"
-).split()
+# Made-up name parts: prefixes and suffixes of hero names, then first and last names.
+_WORD_LISTS = """
+Dead Spider Rusty Iron Captain Night Star Storm Shadow Silver Thunder Black Green
+Crimson Atomic Cosmic Quantum Mighty Steel Golden Frost Blaze Turbo Mega Hyper
+Ultra Phantom Scarlet Electric Solar Lunar Ghost
+|
+pond -Boy -Man -Girl -Woman hawk wing fist blade bolt fox wolf claw storm fire
+shield arrow hammer spark strike watch rider knight fang heart mind lance star
+comet flash wave
+|
+Dive Pedro Tommy Natalia Wade Peter Tony Bruce Diana Clark Barry Hal Arthur Selina
+Jean Scott Logan Ororo Kurt Kitty Wanda Pietro Carol Steve Natasha Clint Sam Bucky
+Shuri Riri Kamala Miles
+|
+Wilson Parqueador Sharp Roman-on Parker Stark Banner Prince Kent Allen Jordan Curry
+Kyle Grey Summers Howlett Munroe Wagner Pryde Maximoff Danvers Rogers Romanoff
+Barton Barnes Williams Khan Morales Udaku Rhodes Lang Cage
+"""
+_PREFIXES, _SUFFIXES, _FIRST, _LAST = (part.split() for part in _WORD_LISTS.split("|"))
 _NAMES = [prefix + suffix for prefix in _PREFIXES for suffix in _SUFFIXES]
 _NUMBERS = [str(number) for number in range(1, 1000)]
 # About one hero in ten has no known age, as in the tutorial's "Deadpond"; the rest are 0-99.

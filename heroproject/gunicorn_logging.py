@@ -1,5 +1,6 @@
 """gunicorn's logger, writing the same access lines with less work per request."""
 
+import functools
 import logging
 import os
 import traceback
@@ -11,6 +12,15 @@ class _Atoms(dict):
     # What gunicorn's SafeAtoms gives a format of plain %(x)s atoms: "-" for unknown ones.
     def __missing__(self, key: str) -> str:
         return "-"
+
+
+@functools.lru_cache(maxsize=8)
+def _writes_message_only(formatter: logging.Formatter | None) -> bool:
+    # Asked through format(): a formatter whose output is the bare message, for any message.
+    if type(formatter) is not logging.Formatter:
+        return False
+    record = logging.LogRecord("probe", logging.INFO, __file__, 0, "%s", ("probe line",), None)
+    return formatter.format(record) == "probe line"
 
 
 class AccessLogger(glogging.Logger):
@@ -58,8 +68,7 @@ class AccessLogger(glogging.Logger):
             or handler.filters
             or handler.level > logging.INFO
             or handler.stream is None
-            or type(formatter) is not logging.Formatter
-            or formatter._fmt != "%(message)s"
+            or not _writes_message_only(formatter)
         ):
             return None
         return handler

@@ -69,18 +69,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "heroproject.middleware.RequestSizeLimitMiddleware",
+    "heroes.guards.body_size.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "heroproject.middleware.OptionalTrailingSlashMiddleware",
+    "heroes.api.trailing_slash.OptionalTrailingSlashMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # The fast paths answer here: everything above applies to them, nothing below is used.
-    "heroproject.middleware.FastPathsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "heroproject.middleware.LoginThrottleMiddleware",
+    "heroes.guards.login_limit.LoginLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "heroproject.middleware.LazyMessageMiddleware",
+    "heroes.speed.messages.LazyMessageMiddleware",
 ]
 
 ROOT_URLCONF = "heroproject.urls"
@@ -89,7 +87,6 @@ WSGI_APPLICATION = "heroproject.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -118,10 +115,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
-# ModelBackend with one prepared query for permissions (heroes/backends.py).
-AUTHENTICATION_BACKENDS = ["heroes.backends.PreparedModelBackend"]
+# ModelBackend with one compiled query for permissions.
+AUTHENTICATION_BACKENDS = ["heroes.speed.backends.CompiledModelBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -130,10 +125,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
-USE_I18N = True
-USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -156,32 +148,29 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DJANGO_DATA_UPLOAD_MAX_MEMORY_
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header turns anonymous writes into 401, not 403.
-        "heroes.authentication.PreparedTokenAuthentication",
-        "heroes.authentication.CookieSessionAuthentication",
+        "heroes.speed.authentication.CompiledTokenAuthentication",
+        "heroes.speed.authentication.CookieSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": [
-        "heroes.renderers.FastJSONRenderer",
+        "heroes.speed.renderers.ORJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    # DRF's negotiation, cached per Accept header (heroes/negotiation.py).
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "heroes.negotiation.CachedContentNegotiation",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "heroes.speed.negotiation.CachedContentNegotiation",
     # DRF's parsers, bounded by DATA_UPLOAD_MAX_MEMORY_SIZE and hardened against hostile bodies.
     "DEFAULT_PARSER_CLASSES": [
-        "heroes.parsers.JSONParser",
-        "heroes.parsers.FormParser",
-        "heroes.parsers.MultiPartParser",
+        "heroes.guards.parsers.JSONParser",
+        "heroes.guards.parsers.FormParser",
+        "heroes.guards.parsers.MultiPartParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Proxies in front of the app that append to X-Forwarded-For. With 0 the client
     # address is REMOTE_ADDR, and a forged X-Forwarded-For changes nothing.
     "NUM_PROXIES": int(os.environ.get("DJANGO_NUM_PROXIES", "0")),
 }
 
-# The commonest JSON reads and writes of one hero skip DRF's per-request work, with the
-# same answers (heroes/fastpaths.py). Off (0) sends every request through DRF.
-HERO_FAST_PATHS = env_bool("DJANGO_FAST_PATHS", default=True)
+# Plain JSON reads of one hero skip the rest of DRF's dispatch (heroes.speed.shortcut).
+HEROES_READ_SHORTCUT = True
 
 # Brute-force protection: each client address gets this many login attempts (token
 # endpoint, admin and browsable-API login pages together) per window; then 429.
@@ -202,7 +191,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {},
 }
 
 LOGGING = {

@@ -7,21 +7,14 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from heroes.models import Hero
-
-SECRET = "Pedro Parqueador"
-
-# int() reads each of these as the id; only its ASCII digits may name a hero.
-OTHER_SPELLINGS = ("space", "newline", "plus", "underscore", "arabic_digits")
+from tests import factories
 
 
-def spelled_otherwise(pk: int, kind: str) -> str:
-    return {
-        "space": f" {pk}",
-        "newline": f"{pk}\n",
-        "plus": f"+{pk}",
-        "underscore": f"0_{pk}",
-        "arabic_digits": str(pk).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")),
-    }[kind]
+def pytest_collection_modifyitems(items) -> None:
+    # Tests that start real servers, by where they live; `make check` leaves them out.
+    for item in items:
+        if "/tests/system/" in str(item.path):
+            item.add_marker(pytest.mark.system)
 
 
 def pytest_report_header(config) -> str:
@@ -36,10 +29,7 @@ def api_client() -> APIClient:
 
 @pytest.fixture
 def make_hero(db) -> Callable[..., Hero]:
-    def make(name: str = "Deadpond", age: int | None = None, secret_name: str = SECRET) -> Hero:
-        return Hero.objects.create(name=name, age=age, secret_name=secret_name)
-
-    return make
+    return factories.make_hero
 
 
 def _user_with(username: str, *codenames: str) -> User:
@@ -88,3 +78,8 @@ def _test_settings(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The test client speaks plain HTTP, as `make run` does (DJANGO_HTTPS=0).
     settings.SECURE_SSL_REDIRECT = False
+    # In-process tests need no collectstatic; servers started by tests/system use whitenoise.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

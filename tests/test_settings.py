@@ -49,7 +49,7 @@ def _settings_json(**env: str) -> dict:
         "names = ['DATABASES', 'SECURE_PROXY_SSL_HEADER', 'SECURE_SSL_REDIRECT',\n"
         "         'SECURE_HSTS_SECONDS', 'SECURE_HSTS_INCLUDE_SUBDOMAINS', 'SECURE_HSTS_PRELOAD',\n"
         "         'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', 'CSRF_TRUSTED_ORIGINS',\n"
-        "         'ALLOWED_HOSTS', 'DEBUG', 'HERO_FAST_PATHS']\n"
+        "         'ALLOWED_HOSTS', 'DEBUG']\n"
         "print(json.dumps({n: getattr(s, n) for n in names}, default=str))\n"
     )
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
@@ -68,11 +68,6 @@ def _settings_json(**env: str) -> dict:
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
-
-
-def test_fast_paths_are_on_unless_turned_off():
-    assert _settings_json()["HERO_FAST_PATHS"] is True
-    assert _settings_json(DJANGO_FAST_PATHS="0")["HERO_FAST_PATHS"] is False
 
 
 def test_sqlite_is_tuned_for_several_workers(tmp_path):

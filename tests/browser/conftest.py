@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from tests import servers
+from benchmarks import servers
 from tests.browser.site import CATALOGUE, PASSWORD, Site
 
 CHROMIUM = Path("/usr/bin/chromium")

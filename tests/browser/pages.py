@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, Request
 
+from benchmarks.servers import BASE_DIR
 from tests.browser.site import PASSWORD
-from tests.servers import BASE_DIR
 
 SCREENSHOTS = BASE_DIR / "artifacts" / "screenshots"
 

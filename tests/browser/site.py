@@ -5,7 +5,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
-from tests import servers
+from benchmarks import servers
 
 PASSWORD = "correct horse battery staple"
 

@@ -1,0 +1,15 @@
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.views.decorators.http import require_safe
+
+
+@require_safe
+def healthz(request):
+    """200 when the database answers a query, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "error"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

@@ -1,0 +1,62 @@
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import LimitOffsetPagination
+
+from heroes.api.serializers import INTEGER_TEXT
+
+MAX_LIMIT = 100
+
+
+class HeroPagination(LimitOffsetPagination):
+    """Limit/offset pages of at most 100 heroes; malformed parameters answer 400."""
+
+    default_limit = MAX_LIMIT
+    max_limit = MAX_LIMIT
+
+    def paginate_queryset(self, queryset, request, view=None):
+        errors = {}
+        for name in (self.limit_query_param, self.offset_query_param):
+            try:
+                getattr(self, f"get_{name}")(request)
+            except ValidationError as exc:
+                errors.update(exc.detail)
+        if errors:
+            raise ValidationError(errors)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_limit(self, request) -> int:
+        raw = request.query_params.get(self.limit_query_param)
+        if raw is None:
+            return self.default_limit
+        value = _parse_non_negative(self.limit_query_param, raw)
+        if value == 0:
+            raise ValidationError({self.limit_query_param: ["Ensure this value is at least 1."]})
+        return min(value, self.max_limit)
+
+    def get_offset(self, request) -> int:
+        raw = request.query_params.get(self.offset_query_param)
+        if raw is None:
+            return 0
+        return _parse_non_negative(self.offset_query_param, raw)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.limit_query_param:
+                # Any positive limit is accepted, and a page never holds more than MAX_LIMIT.
+                parameter["description"] = (
+                    f"Number of heroes to return (default {MAX_LIMIT}). At most {MAX_LIMIT} "
+                    f"heroes are returned; larger values are capped at {MAX_LIMIT}."
+                )
+                parameter["schema"] = {"type": "integer", "minimum": 1, "default": MAX_LIMIT}
+            elif parameter["name"] == self.offset_query_param:
+                parameter["description"] = "Number of heroes to skip (default 0)."
+                parameter["schema"] = {"type": "integer", "minimum": 0, "default": 0}
+        return parameters
+
+
+def _parse_non_negative(name: str, raw: str) -> int:
+    # Digits only: no sign, no spaces, no decimals. Very long numbers are legal here;
+    # DRF's paginator never sends an offset past the count to the database.
+    if not INTEGER_TEXT.fullmatch(raw) or raw.startswith("-") or len(raw) > 4000:
+        raise ValidationError({name: ["A non-negative integer is required."]})
+    return int(raw)

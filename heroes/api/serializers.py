@@ -1,0 +1,92 @@
+import copy
+import re
+
+from django.db import models
+from rest_framework import serializers
+from rest_framework.utils import html
+
+from heroes.models import AGE_MAX, Hero
+from heroes.speed import saving
+
+# An integer as OpenAPI writes it in text; int() also takes " 5", "+5", "1_0", Arabic-Indic digits.
+INTEGER_TEXT = re.compile(r"-?[0-9]+")
+
+
+def _from_form(field: serializers.Field) -> bool:
+    # Form and multipart bodies carry only text; JSON bodies carry typed values.
+    return html.is_html_input(getattr(field.parent, "initial_data", None))
+
+
+class StrictCharField(serializers.CharField):
+    """Text that must arrive as a string, at most max_length long before trimming."""
+
+    default_error_messages = {"invalid": "Not a valid string."}
+
+    def to_internal_value(self, data):
+        # DRF would turn 42 into "42"; the schema says string, so a number is an error.
+        if not isinstance(data, str):
+            self.fail("invalid")
+        if self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(data)
+
+
+class NullableIntegerField(serializers.IntegerField):
+    """An integer or null: in JSON an integer or null, in form bodies digits or nothing."""
+
+    def to_internal_value(self, data):
+        if _from_form(self):
+            # Plain digits: DRF would also take " 5", "5.0", "1_0" and non-ASCII digits.
+            if not INTEGER_TEXT.fullmatch(data):
+                self.fail("invalid")
+        elif isinstance(data, bool) or not isinstance(data, int):
+            # DRF would accept "5", 5.0 and true in JSON; the schema says integer.
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class HeroSerializer(serializers.ModelSerializer):
+    """A hero as clients send it and see it: the secret name is write-only."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+    }
+    # PUT replaces the hero: an age left out is cleared, as in a new hero.
+    age = NullableIntegerField(min_value=0, max_value=AGE_MAX, allow_null=True, default=None)
+
+    class Meta:
+        model = Hero
+        fields = ["id", "name", "age", "secret_name"]
+        read_only_fields = ["id"]
+        extra_kwargs = {
+            # The HTML form must not echo a submitted secret back on a validation error.
+            "secret_name": {
+                "write_only": True,
+                "style": {"template": "heroes/secret_input.html"},
+            },
+        }
+
+    def create(self, validated_data: dict) -> Hero:
+        hero = Hero(**validated_data)
+        saving.save(hero)
+        return hero
+
+    def update(self, instance: Hero, validated_data: dict) -> Hero:
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        # Only the fields sent: concurrent PATCHes of different fields both hold.
+        saving.save(instance, update_fields=validated_data)
+        return instance
+
+    def get_fields(self):
+        # ModelSerializer inspects the model again for every serializer it builds, and the
+        # fields it finds never change: build them once. Each serializer binds its own
+        # copies; nothing inside a field changes once it is built, so a shallow copy will do.
+        fields = _FIELDS.get(type(self))
+        if fields is None:
+            fields = _FIELDS[type(self)] = super().get_fields()
+        return {name: copy.copy(field) for name, field in fields.items()}
+
+
+_FIELDS: dict[type, dict[str, serializers.Field]] = {}

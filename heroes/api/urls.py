@@ -1,0 +1,20 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from heroes.api.docs import OpenAPIJSONView, RedocView, SwaggerUIView
+from heroes.api.health import healthz
+from heroes.api.tokens import ObtainTokenView
+from heroes.api.views import HeroViewSet
+
+# /heroes (no slash) is served too, by heroes.api.trailing_slash.
+router = DefaultRouter()
+router.register("heroes", HeroViewSet, basename="hero")
+
+urlpatterns = [
+    *router.urls,
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("openapi.json", OpenAPIJSONView.as_view(), name="schema"),
+    path("docs/", SwaggerUIView.as_view(url_name="schema"), name="swagger-ui"),
+    path("redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
+    path("healthz/", healthz, name="healthz"),
+]

@@ -1,0 +1,6 @@
+"""Inputs held to stricter rules than Django's and DRF's defaults.
+
+- `parsers`: hostile JSON, form and multipart bodies answer 400, never 500.
+- `body_size`: bodies over the limit answer 413 before they are read.
+- `login_limit`: a few login attempts per client per window, across workers and servers.
+"""

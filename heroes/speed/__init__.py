@@ -1,0 +1,20 @@
+"""Cheaper ways to the same answers; benchmarks/ measures each (`make bench`).
+
+Nothing here decides what a hero is or what a request answers: the api package does.
+Each module names the benchmark rows it pays for:
+
+- `compiled_queries`: ORM queries compiled once, run with new values (every row).
+- `tallies`: exact counts kept by triggers (list, age range; admin changelist).
+- `reads`: list pages and one hero from rows, not per-row serializers (list, age range,
+  one hero).
+- `shortcut`: an anonymous JSON read of one hero, authenticated and permitted by DRF's own
+  classes, skips the rest of DRF's dispatch (one hero).
+- `saving`: a validated hero saved in one INSERT or UPDATE ... RETURNING, with the model's
+  signals (create, patch).
+- `authentication`: token and session authentication with a compiled token query (create,
+  patch).
+- `backends`: Django's model permissions read by one compiled query (create, patch).
+- `negotiation`: DRF's renderer choice cached per Accept header (every row).
+- `renderers`: DRF's JSON written by orjson (list, every row).
+- `messages`: message storage built only when a page uses it (one hero, every row).
+"""

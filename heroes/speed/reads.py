@@ -1,0 +1,169 @@
+"""The JSON read path: heroes straight from database rows to dicts, no serializer per row.
+
+A ModelSerializer builds its fields on every instantiation and calls each field's
+to_representation for every row; on a page of 100 heroes that is most of the request.
+For the plain fields heroes expose (integers and strings, read as the database returns
+them) the result equals the serializer's, so reads that answer JSON select the public
+columns with values_list() and zip them with the field names. The browsable API, and any
+serializer whose readable fields are not plain model fields, keep the serializer path.
+"""
+
+import heapq
+from collections.abc import Iterable
+from functools import cache
+from itertools import islice
+from operator import itemgetter
+
+from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import IntegerField, Model, QuerySet
+from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.settings import api_settings
+
+from heroes.api.serializers import INTEGER_TEXT
+from heroes.speed import tallies
+from heroes.speed.compiled_queries import CompiledQuery
+
+# Fields whose to_representation turns a database value into the same value.
+_PLAIN = {
+    serializers.IntegerField.to_representation,
+    serializers.CharField.to_representation,
+}
+
+
+@cache
+def public_fields(serializer_class: type[serializers.ModelSerializer]) -> tuple[str, ...] | None:
+    """The readable field names when all are plain model columns, else None (serializer path)."""
+    if serializer_class.to_representation is not serializers.Serializer.to_representation:
+        return None
+    model: type[Model] = serializer_class.Meta.model
+    columns = {field.name for field in model._meta.concrete_fields}
+    names = []
+    for name, field in serializer_class().fields.items():
+        if field.write_only:
+            continue
+        plain = type(field).to_representation in _PLAIN or (
+            # BigIntegerField (the id) is a plain integer unless told to write strings.
+            type(field).to_representation is serializers.BigIntegerField.to_representation
+            and not getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING)
+        )
+        if not plain or field.source != name or name not in columns or field.source_attrs[1:]:
+            return None
+        names.append(name)
+    return tuple(names)
+
+
+def wants_json(request: Request) -> bool:
+    """True when the answer will be plain JSON, not the browsable API's HTML."""
+    return isinstance(getattr(request, "accepted_renderer", None), JSONRenderer)
+
+
+def as_dicts(rows: Iterable[tuple], fields: tuple[str, ...]) -> list[dict]:
+    return [dict(zip(fields, row, strict=True)) for row in rows]
+
+
+@cache
+def _by_id(model: type[Model], fields: tuple[str, ...]) -> CompiledQuery:
+    return CompiledQuery(lambda pk: model._default_manager.filter(pk=pk).values_list(*fields), -1)
+
+
+@cache
+def _in_id_order(model: type[Model], fields: tuple[str, ...]) -> CompiledQuery:
+    return CompiledQuery(
+        lambda: model._default_manager.order_by("pk").values_list(*fields),
+        suffix=" LIMIT %s OFFSET %s",
+    )
+
+
+def parse_pk(model: type[Model], raw_pk: str) -> object | None:
+    """The primary key the URL spells, or None when no row can have it."""
+    pk_field = model._meta.pk
+    # int() also reads " 6", "6\n", "+6", "6_0" and "٦" as a number; an id is plain digits.
+    if isinstance(pk_field, IntegerField) and not INTEGER_TEXT.fullmatch(raw_pk):
+        return None
+    try:
+        pk = pk_field.to_python(raw_pk)
+    except ValidationError:
+        return None
+    # As the ORM does: a number no column can hold matches nothing (and is never sent).
+    low, high = connections[DEFAULT_DB_ALIAS].ops.integer_field_range(pk_field.get_internal_type())
+    if (low is not None and pk < low) or (high is not None and pk > high):
+        return None
+    return pk
+
+
+def row_by_id(model: type[Model], fields: tuple[str, ...], raw_pk: str) -> tuple | None:
+    """The row of the model with this primary key (as the URL spells it), or None."""
+    pk = parse_pk(model, raw_pk)
+    if pk is None:
+        return None
+    rows = _by_id(model, fields).rows(pk)
+    return rows[0] if rows else None
+
+
+def instance_by_id(model: type[Model], raw_pk: str) -> Model | None:
+    """The model instance with this primary key, as queryset.get(pk=...) returns it, or None."""
+    columns = tuple(field.attname for field in model._meta.concrete_fields)
+    row = row_by_id(model, columns, raw_pk)
+    return None if row is None else model.from_db(DEFAULT_DB_ALIAS, columns, row)
+
+
+class AllInIdOrder:
+    """Every hero in primary-key order, for the paginator: a tallied count() and slices.
+
+    With `fields`, slices are rows of those columns; without, model instances.
+    """
+
+    def __init__(self, queryset: QuerySet, fields: tuple[str, ...] | None):
+        self.queryset = queryset
+        self.fields = fields
+
+    def count(self) -> int:
+        tallied = tallies.total(self.queryset.db)
+        return self.queryset.count() if tallied is None else tallied
+
+    def __getitem__(self, page: slice) -> list:
+        if self.fields is None:
+            return list(self.queryset.order_by("pk")[page])
+        limit, offset = page.stop - page.start, page.start
+        return _in_id_order(self.queryset.model, self.fields).rows(extra=(limit, offset))
+
+
+class FewAgesInIdOrder:
+    """Heroes whose age lies in a range of few ages, in id order, at a cost set by the page.
+
+    For `age__gte=30&age__lte=31` the database reads every match from the age index and
+    sorts them all by id to return the first hundred: work that grows with the table. The
+    same page is the start of one id-ordered index lookup per age, merged here; each lookup
+    stops after the page, whatever the table holds. Only for exactly these two filters.
+    """
+
+    # Wider ranges, and deep pages, go to the database's own plan.
+    MAX_AGES = 16
+    MAX_ROWS = 1000
+
+    def __init__(self, queryset: QuerySet, fields: tuple[str, ...], low: int, high: int):
+        self.queryset = queryset
+        self.fields = fields
+        self.ages = range(low, high + 1)
+
+    def count(self) -> int:
+        # Exact: the per-age tally, added up over the range, instead of COUNT(*).
+        return tallies.count_between(self.ages.start, self.ages.stop - 1)
+
+    def __getitem__(self, page: slice) -> list[tuple]:
+        if len(self.ages) > self.MAX_AGES or page.stop > self.MAX_ROWS:
+            return list(self.queryset.values_list(*self.fields)[page])
+        query = _of_age_in_id_order(self.queryset.model, self.fields)
+        per_age = [query.rows(age, extra=(page.stop,)) for age in self.ages]
+        merged = heapq.merge(*per_age, key=itemgetter(0))
+        return [row[1:] for row in islice(merged, page.start, page.stop)]
+
+
+@cache
+def _of_age_in_id_order(model: type[Model], fields: tuple[str, ...]) -> CompiledQuery:
+    in_id_order = model._default_manager.order_by("pk").values_list("pk", *fields)
+    # The marker must be a valid age: the ORM compiles an impossible one to "no rows".
+    return CompiledQuery(lambda age: in_id_order.filter(age=age), 1_234_567_891, suffix=" LIMIT %s")

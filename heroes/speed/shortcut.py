@@ -1,0 +1,58 @@
+"""A JSON read of one hero without the rest of DRF's dispatch.
+
+For `GET /heroes/{id}/`, DRF's dispatch negotiates a renderer, runs throttles, builds a
+Response, finalizes its headers and renders it through a template response: more work
+than reading the hero. Here the viewset's own authenticators and permission classes run
+through DRF's public methods, the object is read by a compiled query, and the viewset's
+first renderer writes it, with the headers DRF would add. A request this cannot answer
+exactly as DRF would (a query string, a format suffix, an Accept header that is not
+plain JSON, throttles or versioning on the view, any error) goes to DRF's dispatch.
+"""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from rest_framework.exceptions import APIException
+from rest_framework.renderers import JSONRenderer
+from rest_framework.viewsets import GenericViewSet
+
+from heroes.speed import reads
+
+# Accept headers for which DRF picks the first (JSON) renderer with no parameters.
+JSON_ACCEPTS = frozenset({"application/json", "*/*"})
+
+
+def read_one(view: GenericViewSet, request: HttpRequest, **kwargs) -> HttpResponse | None:
+    """The viewset's answer to a plain JSON read of one object, or None to let DRF answer."""
+    lookup = view.lookup_url_kwarg or view.lookup_field
+    meta = request.META
+    if (
+        not settings.HEROES_READ_SHORTCUT
+        or request.method != "GET"
+        or meta.get("QUERY_STRING")
+        or meta.get("HTTP_ACCEPT", "*/*") not in JSON_ACCEPTS
+        or kwargs.keys() != {lookup}
+        or view.versioning_class is not None
+    ):
+        return None
+    drf_request = view.initialize_request(request, **kwargs)
+    view.request = drf_request
+    renderer = view.get_renderers()[0]
+    fields = reads.public_fields(view.get_serializer_class())
+    if view.action != "retrieve" or view.get_throttles() or fields is None:
+        return None
+    if not isinstance(renderer, JSONRenderer):
+        return None
+    try:
+        view.perform_authentication(drf_request)
+        view.check_permissions(drf_request)
+        instance = reads.instance_by_id(view.get_queryset().model, kwargs[lookup])
+        if instance is None:
+            return None  # DRF answers the 404
+        view.check_object_permissions(drf_request, instance)
+    except APIException:
+        return None
+    data = {name: getattr(instance, name) for name in fields}
+    response = HttpResponse(renderer.render(data, renderer.media_type), renderer.media_type)
+    for name, value in view.default_response_headers.items():
+        response[name] = value
+    return response

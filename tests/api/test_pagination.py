@@ -1,0 +1,93 @@
+from http import HTTPStatus
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from heroes.models import Hero
+from tests.factories import LIST_URL
+
+
+@pytest.fixture
+def heroes(db) -> list[Hero]:
+    return Hero.objects.bulk_create(
+        Hero(name=f"Hero {i:03}", age=i, secret_name=f"Secret {i}") for i in range(150)
+    )
+
+
+def _query(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlparse(url).query)
+
+
+def test_list_heroes_defaults_to_100_ordered_by_id(api_client, heroes):
+    response = api_client.get(LIST_URL)
+
+    assert response.status_code == HTTPStatus.OK
+    body = response.json()
+    assert body["count"] == 150
+    assert [h["id"] for h in body["results"]] == [h.id for h in heroes[:100]]
+    assert _query(body["next"]) == {"limit": ["100"], "offset": ["100"]}
+    assert body["previous"] is None
+
+
+def test_list_heroes_caps_limit_at_100(api_client, heroes):
+    response = api_client.get(LIST_URL, {"limit": 1000})
+
+    assert response.status_code == HTTPStatus.OK
+    assert len(response.json()["results"]) == 100
+    assert _query(response.json()["next"])["limit"] == ["100"]
+
+
+def test_list_heroes_with_huge_limit_is_capped(api_client, heroes):
+    response = api_client.get(LIST_URL, {"limit": "1" + "0" * 30})
+
+    assert response.status_code == HTTPStatus.OK
+    assert len(response.json()["results"]) == 100
+
+
+def test_list_heroes_with_limit_and_offset(api_client, heroes):
+    response = api_client.get(LIST_URL, {"limit": 10, "offset": 145})
+
+    assert response.status_code == HTTPStatus.OK
+    body = response.json()
+    assert [h["name"] for h in body["results"]] == [f"Hero {i:03}" for i in range(145, 150)]
+    assert body["next"] is None
+    assert _query(body["previous"]) == {"limit": ["10"], "offset": ["135"]}
+
+
+def test_list_heroes_following_next_links_visits_every_hero_once(api_client, heroes):
+    seen, url = [], f"{LIST_URL}?limit=40"
+    while url:
+        body = api_client.get(url).json()
+        seen += [h["id"] for h in body["results"]]
+        url = body["next"]
+
+    assert seen == [h.id for h in heroes]
+
+
+def test_list_heroes_with_offset_past_the_end_is_empty(api_client, heroes):
+    response = api_client.get(LIST_URL, {"offset": "9" * 40})
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.json()["results"] == []
+    assert response.json()["count"] == 150
+
+
+@pytest.mark.parametrize(
+    ("params", "errors"),
+    [
+        ({"limit": 0}, ["limit"]),
+        ({"limit": -1}, ["limit"]),
+        ({"limit": "ten"}, ["limit"]),
+        ({"limit": "1.5"}, ["limit"]),
+        ({"limit": ""}, ["limit"]),
+        ({"offset": -1}, ["offset"]),
+        ({"offset": "x"}, ["offset"]),
+        ({"offset": " 1"}, ["offset"]),
+        ({"limit": "x", "offset": "y"}, ["limit", "offset"]),
+    ],
+)
+def test_list_heroes_with_invalid_pagination_is_rejected(api_client, heroes, params, errors):
+    response = api_client.get(LIST_URL, params)
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert sorted(response.json()) == errors

@@ -1,0 +1,107 @@
+from datetime import timedelta
+from http import HTTPStatus
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from heroes.guards.login_limit import record_attempt
+from heroes.models import LoginAttempts
+
+TOKEN_URL = reverse("api-token")
+RIGHT = {"username": "writer", "password": "correct horse battery"}
+WRONG = {"username": "writer", "password": "nope"}
+
+
+@pytest.fixture(autouse=True)
+def _three_attempts_a_minute(settings):
+    settings.LOGIN_ATTEMPTS = 3
+    settings.LOGIN_WINDOW_SECONDS = 60
+
+
+def _token(client: Client, body: dict, **extra):
+    return client.post(TOKEN_URL, body, content_type="application/json", **extra)
+
+
+def test_obtain_token_past_the_limit_is_refused_even_with_the_right_password(writer):
+    client = Client()
+    answers = [_token(client, WRONG).status_code for _ in range(3)]
+
+    refused = _token(client, RIGHT)
+
+    assert answers == [HTTPStatus.BAD_REQUEST] * 3
+    assert refused.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert 58 <= int(refused["Retry-After"]) <= 60
+    assert refused.json()["detail"].startswith("Request was throttled.")
+    assert LoginAttempts.objects.get().attempts == 3
+
+
+def test_obtain_token_after_the_window_is_allowed_again(writer):
+    client = Client()
+    for _ in range(3):
+        _token(client, WRONG)
+    LoginAttempts.objects.update(window_start=timezone.now() - timedelta(seconds=60))
+
+    response = _token(client, RIGHT)
+
+    assert response.status_code == HTTPStatus.OK
+    assert LoginAttempts.objects.get().attempts == 1
+
+
+@pytest.mark.parametrize("login", ["admin:login", "rest_framework:login"])
+def test_login_pages_share_the_limit_with_the_token_endpoint(writer, login):
+    client = Client()
+    for _ in range(2):
+        _token(client, WRONG)
+    third = client.post(reverse(login), RIGHT)
+
+    fourth = client.post(reverse(login), RIGHT)
+
+    assert third.status_code != HTTPStatus.TOO_MANY_REQUESTS  # the third attempt is heard
+    assert fourth.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert fourth["Content-Type"] == "text/plain; charset=utf-8"
+    assert 58 <= int(fourth["Retry-After"]) <= 60
+    assert "Too many login attempts" in fourth.content.decode()
+    assert _token(client, RIGHT).status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+
+def test_showing_a_login_page_is_not_an_attempt(writer):
+    client = Client()
+    for _ in range(5):
+        assert client.get(reverse("admin:login")).status_code == HTTPStatus.OK
+
+    assert _token(client, RIGHT).status_code == HTTPStatus.OK
+
+
+def test_each_client_address_has_its_own_limit(writer):
+    for _ in range(3):
+        _token(Client(REMOTE_ADDR="10.0.0.1"), WRONG)
+
+    assert _token(Client(REMOTE_ADDR="10.0.0.1"), RIGHT).status_code == 429
+    assert _token(Client(REMOTE_ADDR="10.0.0.2"), RIGHT).status_code == HTTPStatus.OK
+
+
+def test_forged_x_forwarded_for_is_ignored_by_default(writer):
+    for n in range(3):
+        _token(Client(), WRONG, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+
+    assert _token(Client(), RIGHT, HTTP_X_FORWARDED_FOR="192.0.2.99").status_code == 429
+
+
+def test_x_forwarded_for_names_the_client_behind_trusted_proxies(writer, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    for _ in range(3):
+        _token(Client(), WRONG, HTTP_X_FORWARDED_FOR="198.51.100.7, 192.0.2.1")
+
+    # The proxy appended the address it saw: the last entry is the client.
+    assert _token(Client(), RIGHT, HTTP_X_FORWARDED_FOR="192.0.2.1").status_code == 429
+    assert _token(Client(), RIGHT, HTTP_X_FORWARDED_FOR="192.0.2.2").status_code == 200
+
+
+def test_record_attempt_forgets_closed_windows(db):
+    old = timezone.now() - timedelta(seconds=61)
+    LoginAttempts.objects.create(client="192.0.2.1", window_start=old, attempts=3)
+
+    assert record_attempt("192.0.2.2") is None
+    assert list(LoginAttempts.objects.values_list("client", "attempts")) == [("192.0.2.2", 1)]

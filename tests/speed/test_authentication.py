@@ -1,0 +1,61 @@
+from http import HTTPStatus
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import AuthenticationFailed
+
+from heroes.speed.authentication import CompiledTokenAuthentication
+from tests.factories import LIST_URL
+
+
+def test_prepared_token_authentication_returns_what_drfs_returns(writer):
+    key = Token.objects.create(user=writer).key
+
+    user, token = CompiledTokenAuthentication().authenticate_credentials(key)
+    expected_user, expected_token = TokenAuthentication().authenticate_credentials(key)
+
+    for field in User._meta.concrete_fields:
+        assert getattr(user, field.attname) == getattr(expected_user, field.attname)
+    assert (token.key, token.user_id, token.created, token.user) == (
+        expected_token.key,
+        expected_token.user_id,
+        expected_token.created,
+        user,
+    )
+    assert user.has_perm("heroes.add_hero")
+
+
+def test_prepared_token_authentication_refuses_unknown_tokens(db):
+    with pytest.raises(AuthenticationFailed, match="Invalid token"):
+        CompiledTokenAuthentication().authenticate_credentials("nope")
+
+
+def test_prepared_token_authentication_refuses_inactive_users(writer):
+    key = Token.objects.create(user=writer).key
+    User.objects.filter(pk=writer.pk).update(is_active=False)
+
+    with pytest.raises(AuthenticationFailed, match="inactive"):
+        CompiledTokenAuthentication().authenticate_credentials(key)
+
+
+def test_read_with_invalid_token_is_refused(api_client, db):
+    api_client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+
+    response = api_client.get(LIST_URL)
+
+    assert response.status_code == HTTPStatus.UNAUTHORIZED
+    assert response.json() == {"detail": "Invalid token."}
+
+
+def test_session_login_still_authenticates_writes(writer):
+    client = Client(enforce_csrf_checks=False)
+    client.force_login(writer)
+
+    response = client.post(
+        LIST_URL, {"name": "Deadpond", "secret_name": "Dive"}, content_type="application/json"
+    )
+
+    assert response.status_code == HTTPStatus.CREATED

@@ -1,0 +1,93 @@
+import pytest
+from django.db.models import signals
+
+from heroes.models import Hero
+from heroes.speed import saving
+
+
+@pytest.fixture
+def saves() -> list[tuple]:
+    """What pre_save and post_save receivers were told, in order."""
+    seen = []
+
+    def pre(sender, instance, raw, using, update_fields, **kwargs):
+        seen.append(("pre", instance.pk, instance.name, update_fields))
+
+    def post(sender, instance, created, raw, using, update_fields, **kwargs):
+        seen.append(("post", instance.pk, instance.name, created, update_fields))
+
+    signals.pre_save.connect(pre, sender=Hero)
+    signals.post_save.connect(post, sender=Hero)
+    yield seen
+    signals.pre_save.disconnect(pre, sender=Hero)
+    signals.post_save.disconnect(post, sender=Hero)
+
+
+def test_save_new_hero_inserts_it_with_signals(db, saves):
+    hero = Hero(name="Deadpond", age=30, secret_name="Dive Wilson")
+
+    saving.save(hero)
+
+    assert Hero.objects.filter(pk=hero.pk).values_list("name", "age", "secret_name").get() == (
+        "Deadpond",
+        30,
+        "Dive Wilson",
+    )
+    assert saves == [("pre", None, "Deadpond", None), ("post", hero.pk, "Deadpond", True, None)]
+    assert not hero._state.adding
+
+
+def test_save_update_fields_writes_only_those_fields(db, saves):
+    hero = Hero.objects.create(name="Deadpond", age=30, secret_name="Dive Wilson")
+    stale = Hero.objects.get(pk=hero.pk)
+    Hero.objects.filter(pk=hero.pk).update(age=31)  # another writer, meanwhile
+    saves.clear()
+
+    stale.name = "Deadpool"
+    saving.save(stale, update_fields=["name"])
+
+    stored = Hero.objects.values_list("name", "age").get(pk=hero.pk)
+    assert stored == ("Deadpool", 31)
+    assert (stale.name, stale.age) == stored  # the row as it now is
+    assert saves == [
+        ("pre", hero.pk, "Deadpool", frozenset({"name"})),
+        ("post", hero.pk, "Deadpool", False, frozenset({"name"})),
+    ]
+
+
+def test_save_of_deleted_hero_does_not_insert_it_again(db, saves):
+    hero = Hero.objects.create(name="Deadpond", secret_name="Dive Wilson")
+    Hero.objects.filter(pk=hero.pk).delete()
+    saves.clear()
+
+    hero.name = "Deadpool"
+    with pytest.raises(Hero.DoesNotExist):
+        saving.save(hero, update_fields=["name"])
+
+    assert not Hero.objects.exists()
+    assert [kind for kind, *_ in saves] == ["pre"]
+
+
+def test_save_with_no_update_fields_writes_nothing(db, saves):
+    hero = Hero.objects.create(name="Deadpond", secret_name="Dive Wilson")
+    saves.clear()
+
+    hero.name = "Deadpool"
+    saving.save(hero, update_fields=[])
+
+    assert Hero.objects.get(pk=hero.pk).name == "Deadpond"
+    assert saves == []
+
+
+def test_save_rolls_back_when_a_receiver_fails(db):
+    def fail(**kwargs):
+        raise RuntimeError("audit log unavailable")
+
+    signals.post_save.connect(fail, sender=Hero)
+    try:
+        with pytest.raises(RuntimeError):
+            saving.save(Hero(name="Deadpond", secret_name="Dive Wilson"))
+    finally:
+        signals.post_save.disconnect(fail, sender=Hero)
+
+    assert not Hero.objects.exists()

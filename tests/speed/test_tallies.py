@@ -1,0 +1,143 @@
+from http import HTTPStatus
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from heroes.models import Hero
+from heroes.speed import tallies
+from tests.factories import LIST_URL
+
+
+def _heroes(count: int) -> list[Hero]:
+    return Hero.objects.bulk_create(
+        Hero(name=f"Hero {i}", age=i % 50, secret_name="s") for i in range(count)
+    )
+
+
+def test_tally_follows_inserts_and_deletes(db):
+    start = tallies.total()
+    heroes = _heroes(30)
+    Hero.objects.create(name="One more", secret_name="s")
+    Hero.objects.filter(pk__in=[hero.pk for hero in heroes[:10]]).delete()
+
+    assert tallies.total() == Hero.objects.count() == start + 21
+
+
+def test_tally_follows_raw_sql(db):
+    _heroes(5)
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO heroes_hero (name, age, secret_name) VALUES ('Raw', 1, 's')")
+        cursor.execute("DELETE FROM heroes_hero WHERE name LIKE 'Hero %%'")
+
+    assert tallies.total() == Hero.objects.count() == 1
+
+
+def test_tally_follows_truncate_or_delete_all(db):
+    _heroes(5)
+    with connection.cursor() as cursor:
+        # PostgreSQL has TRUNCATE (a trigger zeroes the tally); SQLite deletes every row.
+        cursor.execute(
+            "TRUNCATE heroes_hero"
+            if connection.vendor == "postgresql"
+            else "DELETE FROM heroes_hero"
+        )
+
+    assert tallies.total() == Hero.objects.count() == 0
+
+
+def test_list_heroes_unfiltered_counts_without_count_query(api_client, db):
+    _heroes(7)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = api_client.get(LIST_URL)
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.json()["count"] == 7
+    assert not [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_list_heroes_filtered_counts_matches(api_client, db):
+    _heroes(20)
+
+    response = api_client.get(LIST_URL, {"name": "Hero 3"})
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.json()["count"] == 1
+
+
+def test_list_heroes_counts_with_count_star_without_tally_row(api_client, db):
+    _heroes(4)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM heroes_herotally")
+
+    response = api_client.get(LIST_URL)
+
+    assert tallies.total() is None
+    assert response.json()["count"] == 4
+
+
+def _between(low: int, high: int) -> int:
+    return Hero.objects.filter(age__gte=low, age__lte=high).count()
+
+
+def test_age_tally_follows_inserts_updates_and_deletes(db):
+    Hero.objects.bulk_create(
+        Hero(name=f"Hero {i}", age=(None if i % 7 == 0 else i % 40), secret_name="s")
+        for i in range(400)
+    )
+    Hero.objects.filter(age=30).update(age=None)
+    Hero.objects.filter(age=12).update(age=31)
+    Hero.objects.filter(age=31, id__lt=Hero.objects.order_by("id")[50].id).delete()
+    hero = Hero.objects.filter(age__isnull=True).first()
+    hero.age = 30
+    hero.save()
+
+    for low, high in [(30, 31), (0, 39), (12, 12), (0, 0), (50, 60), (31, 30)]:
+        assert tallies.count_between(low, high) == _between(low, high)
+
+
+def test_list_heroes_age_range_counts_and_orders_exactly(api_client, db):
+    Hero.objects.bulk_create(
+        Hero(name=f"Hero {i}", age=30 + i % 3, secret_name="s") for i in range(250)
+    )
+    expected = list(
+        Hero.objects.filter(age__gte=30, age__lte=31).order_by("id").values("id", "name", "age")
+    )
+
+    first = api_client.get(LIST_URL, {"age__gte": 30, "age__lte": 31})
+    second = api_client.get(LIST_URL, {"age__gte": 30, "age__lte": 31, "offset": 100, "limit": 70})
+
+    assert first.status_code == second.status_code == HTTPStatus.OK
+    assert first.json()["count"] == len(expected) == 167
+    assert first.json()["results"] == expected[:100]
+    assert second.json()["results"] == expected[100:167]
+
+
+def test_list_heroes_age_range_reads_bounds_as_the_filters_do(api_client, db):
+    Hero.objects.bulk_create(Hero(name=f"Hero {i}", age=i, secret_name="s") for i in range(40))
+
+    response = api_client.get(LIST_URL, {"age__gte": "030", "age__lte": "31"})
+
+    assert response.status_code == HTTPStatus.OK
+    assert [hero["age"] for hero in response.json()["results"]] == [30, 31]
+    assert response.json()["count"] == 2
+
+
+@pytest.mark.parametrize(
+    ("params", "ages"),
+    [
+        ({"age__gte": "", "age__lte": ""}, [28, 29, 30, 31, 32]),
+        ({"age__gte": "30", "age__lte": ""}, [30, 31, 32]),
+        ({"age__gte": "", "age__lte": "29"}, [28, 29]),
+        ({"age__gte": "31", "age__lte": "30"}, []),
+    ],
+)
+def test_list_heroes_age_range_with_an_open_or_empty_bound(api_client, db, params, ages):
+    Hero.objects.bulk_create(Hero(name=f"Hero {i}", age=i, secret_name="s") for i in range(28, 33))
+
+    response = api_client.get(LIST_URL, params)
+
+    assert response.status_code == HTTPStatus.OK
+    assert [hero["age"] for hero in response.json()["results"]] == ages
+    assert response.json()["count"] == len(ages)

@@ -1,0 +1,96 @@
+"""Password guessing against a real multi-worker gunicorn meets a shared rate limit."""
+
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+from http import HTTPStatus
+from urllib.parse import urlencode
+
+from benchmarks.servers import create_user, gunicorn, sqlite_url
+from tests.system.clients import HttpClient
+from tests.system.figures import record_figures
+
+WORKERS = 4
+ATTEMPTS = 10
+# Long enough for ten password checks (about a second each on two busy cores) to finish
+# inside one window, short enough that the test can wait for the window to close.
+WINDOW_SECONDS = 20
+GUESSES = 16
+PASSWORD = "correct horse battery"
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def _token_attempt(base_url: str, password: str, source: str = "127.0.0.1", **headers):
+    body = urlencode({"username": "victim", "password": password})
+    return HttpClient(base_url, source_address=source).request(
+        "POST", "/auth/token/", body, {**FORM, **headers}
+    )
+
+
+def test_eleventh_login_attempt_is_refused_until_the_window_closes(tmp_path):
+    url = sqlite_url(tmp_path / "db.sqlite3")
+    settings = {
+        "DJANGO_LOGIN_ATTEMPTS": str(ATTEMPTS),
+        "DJANGO_LOGIN_WINDOW_SECONDS": str(WINDOW_SECONDS),
+    }
+
+    with gunicorn(url, tmp_path / "gunicorn.log", workers=WORKERS, **settings) as server:
+        token = create_user(url, "victim", PASSWORD, staff=True)
+        started = time.monotonic()
+        # Concurrent guesses land on every worker; the count is shared, and exact.
+        with ThreadPoolExecutor(GUESSES) as pool:
+            guesses = list(
+                pool.map(lambda n: _token_attempt(server.url, f"guess {n}"), range(GUESSES))
+            )
+        right_password = _token_attempt(server.url, PASSWORD)
+        forged_address = _token_attempt(server.url, PASSWORD, X_Forwarded_For="10.9.8.7")
+        admin_login = HttpClient(server.url).request(
+            "POST", "/admin/login/", urlencode({"username": "victim", "password": PASSWORD}), FORM
+        )
+        browsable_login = HttpClient(server.url).request(
+            "POST",
+            "/api-auth/login/",
+            urlencode({"username": "victim", "password": PASSWORD}),
+            FORM,
+        )
+        refused_within = time.monotonic() - started
+        other_client = _token_attempt(server.url, PASSWORD, source="127.0.0.2")
+        time.sleep(int(right_password.headers.get("retry-after", "0")) + 0.5)
+        after_window = _token_attempt(server.url, PASSWORD)
+
+    statuses = sorted(reply.status for reply in guesses)
+    record_figures(
+        "brute_force",
+        {
+            "gunicorn_workers": WORKERS,
+            "limit": f"{ATTEMPTS} attempts per {WINDOW_SECONDS} s per client address",
+            "concurrent_wrong_guesses": GUESSES,
+            "guess_statuses": {str(s): statuses.count(s) for s in sorted(set(statuses))},
+            "right_password_11th_attempt": right_password.status,
+            "retry_after_seconds": int(right_password.headers.get("retry-after", "0")),
+            "forged_x_forwarded_for": forged_address.status,
+            "admin_login_after_limit": admin_login.status,
+            "browsable_api_login_after_limit": browsable_login.status,
+            "other_client_address": other_client.status,
+            "right_password_after_window": after_window.status,
+            "seconds_until_refusals_checked": round(refused_within, 1),
+        },
+    )
+    assert refused_within < WINDOW_SECONDS, "the checks below ran past the window"
+    assert statuses == [HTTPStatus.BAD_REQUEST] * ATTEMPTS + [HTTPStatus.TOO_MANY_REQUESTS] * (
+        GUESSES - ATTEMPTS
+    )
+    for reply in [*guesses[ATTEMPTS:], right_password, forged_address]:
+        if reply.status == HTTPStatus.TOO_MANY_REQUESTS:
+            assert 0 < int(reply.headers["retry-after"]) <= WINDOW_SECONDS
+            assert json.loads(reply.body)["detail"].startswith("Request was throttled.")
+    assert right_password.status == HTTPStatus.TOO_MANY_REQUESTS
+    assert "token" not in right_password.json()
+    assert forged_address.status == HTTPStatus.TOO_MANY_REQUESTS
+    assert admin_login.status == HTTPStatus.TOO_MANY_REQUESTS
+    assert "Retry-After".lower() in admin_login.headers
+    assert browsable_login.status == HTTPStatus.TOO_MANY_REQUESTS
+    assert other_client.status == HTTPStatus.OK
+    assert other_client.json() == {"token": token}
+    assert after_window.status == HTTPStatus.OK
+    assert after_window.json() == {"token": token}
