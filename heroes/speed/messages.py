@@ -17,6 +17,15 @@ class LazyStorage:
     def __getattr__(self, name):
         return getattr(self._built(), name)
 
+    # messages.set_level() assigns this attribute; it must reach the real storage.
+    @property
+    def level(self) -> int:
+        return self._built().level
+
+    @level.setter
+    def level(self, value: int) -> None:
+        self._built().level = value
+
     def __iter__(self):
         return iter(self._built())
 

@@ -13,7 +13,6 @@ row deleted meanwhile writes nothing and raises DoesNotExist instead of insertin
 """
 
 from collections.abc import Iterable
-from contextlib import nullcontext
 from functools import cache
 
 from django.db import connections, router, transaction
@@ -26,12 +25,20 @@ def save(instance: Model, update_fields: Iterable[str] | None = None) -> None:
     using = router.db_for_write(model, instance=instance)
     adding = instance._state.adding
     fields = None if update_fields is None else frozenset(update_fields)
-    if fields is not None and not fields:
-        return  # As save(update_fields=[]): nothing to write, no signals.
+    if fields is not None:
+        if not fields:
+            return  # As save(update_fields=[]): nothing to write, no signals.
+        unknown = fields - {field.name for field in model._meta.concrete_fields}
+        if unknown:
+            raise ValueError(f"update_fields names no concrete field: {sorted(unknown)}")
     # With receivers, one transaction holds their writes and this one; without, the single
     # statement is atomic on its own.
     receivers = signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model)
-    with transaction.atomic(using=using) if receivers else nullcontext():
+    if receivers:
+        context = transaction.atomic(using=using)
+    else:
+        context = transaction.mark_for_rollback_on_error(using=using)  # as Model.save_base
+    with context:
         signals.pre_save.send(
             sender=model, instance=instance, raw=False, using=using, update_fields=fields
         )
@@ -82,9 +89,27 @@ def _update(instance: Model, using: str, update_fields: frozenset[str] | None) -
         row = cursor.fetchone()
     if row is None:
         raise model.DoesNotExist(f"{meta.object_name} {instance.pk} no longer exists.")
-    # The row as it now is, other writers' changes to the other fields included.
-    for field, value in zip(meta.concrete_fields, row, strict=True):
-        setattr(instance, field.attname, field.to_python(value))
+    # The row as it now is, other writers' changes to the other fields included, converted
+    # as the ORM converts what it reads.
+    for field, converters, value in zip(
+        meta.concrete_fields, _converters(model, using), row, strict=True
+    ):
+        column = field.get_col(meta.db_table)
+        for convert in converters:
+            value = convert(value, column, connection)
+        setattr(instance, field.attname, value)
+
+
+@cache
+def _converters(model: type[Model], using: str) -> list[list]:
+    connection = connections[using]
+    converters = []
+    for field in model._meta.concrete_fields:
+        column = field.get_col(model._meta.db_table)
+        converters.append(
+            connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        )
+    return converters
 
 
 @cache

@@ -27,3 +27,18 @@ def test_admin_messages_still_reach_the_next_page(make_hero):
 
     assert response.status_code == HTTPStatus.OK
     assert "was changed successfully" in response.content.decode()
+
+
+def test_message_level_set_on_a_request_applies_to_its_messages(rf):
+    from django.contrib import messages
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from heroes.speed.messages import LazyStorage
+
+    request = rf.get("/")
+    request.session = SessionStore()
+    request._messages = LazyStorage(request)
+    messages.set_level(request, messages.DEBUG)
+    messages.debug(request, "shown at DEBUG level")
+
+    assert [str(m) for m in messages.get_messages(request)] == ["shown at DEBUG level"]

@@ -91,3 +91,21 @@ def test_save_rolls_back_when_a_receiver_fails(db):
         signals.post_save.disconnect(fail, sender=Hero)
 
     assert not Hero.objects.exists()
+
+
+def test_save_with_unknown_update_fields_is_refused(db):
+    hero = Hero.objects.create(name="Deadpond", secret_name="Dive Wilson")
+
+    with pytest.raises(ValueError, match="nickname"):
+        saving.save(hero, update_fields=["nickname"])
+
+
+def test_save_failure_inside_atomic_rolls_the_block_back(db):
+    from django.db import IntegrityError, transaction
+
+    hero = Hero.objects.create(name="Deadpond", secret_name="Dive Wilson")
+    hero.name = None  # NOT NULL: the UPDATE fails
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        saving.save(hero, update_fields=["name"])
+
+    assert Hero.objects.get(pk=hero.pk).name == "Deadpond"

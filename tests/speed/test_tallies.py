@@ -141,3 +141,25 @@ def test_list_heroes_age_range_with_an_open_or_empty_bound(api_client, db, param
     assert response.status_code == HTTPStatus.OK
     assert [hero["age"] for hero in response.json()["results"]] == ages
     assert response.json()["count"] == len(ages)
+
+
+def test_migrated_hero_table_keeps_its_tally_triggers_and_prefix_indexes(db):
+    # A migration that makes SQLite rebuild heroes_hero drops these silently: see the
+    # README's "Changing the resource".
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+                ["heroes_hero"],
+            )
+        else:
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger "
+                "WHERE NOT tgisinternal AND tgrelid = 'heroes_hero'::regclass"
+            )
+        triggers = {name for (name,) in cursor.fetchall()}
+        indexes = set(connection.introspection.get_constraints(cursor, "heroes_hero"))
+
+    assert {"heroes_hero_tally_insert", "heroes_hero_tally_delete"} <= triggers
+    assert {"heroes_hero_age_tally_insert", "heroes_hero_age_tally_update"} <= triggers
+    assert {"heroes_hero_name_prefix", "heroes_hero_secret_name_prefix"} <= indexes
