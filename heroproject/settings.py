@@ -74,8 +74,8 @@ MIDDLEWARE = [
     "heroes.api.trailing_slash.OptionalTrailingSlashMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Reads of one hero without cookies answer here; nothing below has work for them.
-    "heroes.speed.shortcut.ReadShortcutMiddleware",
+    # JSON API requests without cookies answer here; nothing below has work for them.
+    "heroes.speed.cookieless.CookielessAPIMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "heroes.guards.login_limit.LoginLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

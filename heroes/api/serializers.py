@@ -6,6 +6,7 @@ from rest_framework.utils import html
 
 from heroes.models import AGE_MAX, Hero
 from heroes.speed import saving
+from heroes.speed.serializers import InspectOnceMixin
 
 # An integer as OpenAPI writes it in text; int() also takes " 5", "+5", "1_0", Arabic-Indic digits.
 INTEGER_TEXT = re.compile(r"-?[0-9]+")
@@ -44,7 +45,7 @@ class NullableIntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
-class HeroSerializer(serializers.ModelSerializer):
+class HeroSerializer(InspectOnceMixin, serializers.ModelSerializer):
     """A hero as clients send it and see it: the secret name is write-only."""
 
     serializer_field_mapping = {
@@ -77,22 +78,3 @@ class HeroSerializer(serializers.ModelSerializer):
         # Only the fields sent: concurrent PATCHes of different fields both hold.
         saving.save(instance, update_fields=validated_data)
         return instance
-
-    def get_fields(self):
-        # ModelSerializer inspects the model again for every serializer it builds, and the
-        # fields it finds never change: build them once. Each serializer binds its own
-        # copies; nothing inside a field changes once it is built, so a shallow copy will do.
-        fields = _FIELDS.get(type(self))
-        if fields is None:
-            fields = _FIELDS[type(self)] = super().get_fields()
-        return {name: _copy(field) for name, field in fields.items()}
-
-
-_FIELDS: dict[type, dict[str, serializers.Field]] = {}
-
-
-def _copy(field: serializers.Field) -> serializers.Field:
-    # copy.copy() by hand: the same instance attributes, without copyreg's detour.
-    clone = object.__new__(type(field))
-    clone.__dict__.update(field.__dict__)
-    return clone

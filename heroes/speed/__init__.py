@@ -9,8 +9,11 @@ Each module names the benchmark rows it pays for:
   one hero).
 - `shortcut`: an anonymous JSON read of one hero, authenticated and permitted by DRF's own
   classes, skips the rest of DRF's dispatch (one hero).
+- `cookieless`: JSON requests without cookies skip the session, CSRF, auth and message
+  middleware, which have nothing to do for them (one hero, create, patch, list).
 - `saving`: a validated hero saved in one INSERT or UPDATE ... RETURNING, with the model's
   signals (create, patch).
+- `serializers`: a ModelSerializer that inspects its model once per class (create, patch).
 - `authentication`: token and session authentication with a compiled token query (create,
   patch).
 - `backends`: Django's model permissions read by one compiled query (create, patch).

@@ -1,4 +1,4 @@
-"""A JSON read of one hero without the rest of DRF's dispatch, or the middleware it skips.
+"""A JSON read of one hero without the rest of DRF's dispatch.
 
 For `GET /heroes/{id}/`, DRF's dispatch negotiates a renderer, runs throttles, builds a
 Response, finalizes its headers and renders it through a template response: more work
@@ -12,7 +12,6 @@ plain JSON, throttles or versioning on the view, any error) goes to DRF's dispat
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import Resolver404, ResolverMatch, get_resolver
 from rest_framework.exceptions import APIException
 from rest_framework.renderers import JSONRenderer
 from rest_framework.viewsets import GenericViewSet
@@ -21,7 +20,6 @@ from heroes.speed import reads
 
 # Accept headers for which DRF picks the first (JSON) renderer with no parameters.
 JSON_ACCEPTS = frozenset({"application/json", "*/*"})
-DETAIL_ROUTE = "hero-detail"
 
 
 def _plain_json_get(request: HttpRequest) -> bool:
@@ -31,44 +29,6 @@ def _plain_json_get(request: HttpRequest) -> bool:
         and not meta.get("QUERY_STRING")
         and meta.get("HTTP_ACCEPT", "*/*") in JSON_ACCEPTS
     )
-
-
-class ReadShortcutMiddleware:
-    """Sends a cookie-less JSON GET of one hero straight to its view.
-
-    The session, CSRF, auth and message middleware below this one do nothing for a request
-    without cookies that only reads, so such a request skips them; the hero view answers it
-    as it would below them (its dispatch tries read_one first). Its response is rendered
-    here, as Django's handler renders a template response.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        match = self._hero_route(request)
-        if match is None:
-            return self.get_response(request)
-        request.resolver_match = match
-        response = match.func(request, *match.args, **match.kwargs)
-        if callable(getattr(response, "render", None)):
-            response = response.render()
-        return response
-
-    def _hero_route(self, request: HttpRequest) -> ResolverMatch | None:
-        if (
-            not settings.HEROES_READ_SHORTCUT
-            or "HTTP_COOKIE" in request.META
-            or not _plain_json_get(request)
-        ):
-            return None
-        # As Django's handler finds its resolver, for the request's urlconf.
-        resolver = get_resolver(getattr(request, "urlconf", None))
-        try:
-            match = resolver.resolve(request.path_info)
-        except Resolver404:
-            return None
-        return match if match.url_name == DETAIL_ROUTE else None
 
 
 def read_one(view: GenericViewSet, request: HttpRequest, **kwargs) -> HttpResponse | None:

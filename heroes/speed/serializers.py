@@ -1,0 +1,35 @@
+from rest_framework import serializers
+
+
+class InspectOnceMixin:
+    """A ModelSerializer that inspects its model once per class, not once per instance.
+
+    ModelSerializer derives its fields, and its unique-together and unique-for-date
+    validators, from the model every time a serializer is built, and the result never
+    changes. Here it is derived once; each serializer binds its own copies of the fields.
+    Nothing inside a field changes once it is built, so a shallow copy will do, and
+    validators keep no state between calls.
+    """
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = _FIELDS.get(type(self))
+        if fields is None:
+            fields = _FIELDS[type(self)] = super().get_fields()
+        return {name: _copy(field) for name, field in fields.items()}
+
+    def get_validators(self) -> list:
+        validators = _VALIDATORS.get(type(self))
+        if validators is None:
+            validators = _VALIDATORS[type(self)] = super().get_validators()
+        return list(validators)
+
+
+_FIELDS: dict[type, dict[str, serializers.Field]] = {}
+_VALIDATORS: dict[type, list] = {}
+
+
+def _copy(field: serializers.Field) -> serializers.Field:
+    # copy.copy() by hand: the same instance attributes, without copyreg's detour.
+    clone = object.__new__(type(field))
+    clone.__dict__.update(field.__dict__)
+    return clone
