@@ -44,7 +44,8 @@ def read_one(view: GenericViewSet, request: HttpRequest, **kwargs) -> HttpRespon
     drf_request = view.initialize_request(request, **kwargs)
     view.request = drf_request
     renderer = view.get_renderers()[0]
-    fields = reads.public_fields(view.get_serializer_class())
+    serializer_class = view.get_serializer_class()
+    fields = reads.public_fields(serializer_class)
     if view.action != "retrieve" or view.get_throttles() or fields is None:
         return None
     if not isinstance(renderer, JSONRenderer):
@@ -52,7 +53,7 @@ def read_one(view: GenericViewSet, request: HttpRequest, **kwargs) -> HttpRespon
     try:
         view.perform_authentication(drf_request)
         view.check_permissions(drf_request)
-        instance = reads.instance_by_id(view.get_queryset().model, kwargs[lookup])
+        instance = reads.instance_by_id(serializer_class.Meta.model, kwargs[lookup])
         if instance is None:
             return None  # DRF answers the 404
         view.check_object_permissions(drf_request, instance)
