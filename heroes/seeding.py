@@ -81,7 +81,7 @@ def insert(
             if not batch:
                 break
             if connection.vendor == "postgresql":
-                # COPY is several times faster than INSERT for bulk loads.
+                # COPY loads rows faster than INSERT does.
                 with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                     for row in batch:
                         copy.write_row(row)
@@ -99,9 +99,9 @@ def insert(
 def _sqlite_indexes_built_after(cursor, table: str) -> Iterator[None]:
     """On SQLite, the table's indexes dropped for the load and built again from its rows.
 
-    Building an index sorts the rows once; keeping it up to date inserts into it row by row,
-    which made a million heroes take twice as long. Inside the load's transaction, so other
-    connections never see the table without them.
+    Building an index sorts the rows once; keeping it up to date inserts into it row by
+    row. Inside the load's transaction, so other connections never see the table without
+    them.
     """
     if connection.vendor != "sqlite":
         yield
@@ -121,7 +121,7 @@ def _sqlite_indexes_built_after(cursor, table: str) -> Iterator[None]:
 
 @contextmanager
 def _big_sqlite_cache(cursor) -> Iterator[None]:
-    """On SQLite, a page cache that holds the indexes being filled: a third faster."""
+    """On SQLite, a page cache that holds the indexes being filled."""
     if connection.vendor != "sqlite":
         yield
         return

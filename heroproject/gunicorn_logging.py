@@ -27,11 +27,11 @@ class AccessLogger(glogging.Logger):
     """The same access lines as gunicorn's Logger, for formats of plain %(x)s atoms.
 
     gunicorn's atoms() also copies every request header, response header and environ
-    variable into the mapping, for the {name}i/o/e atoms; that was a fifth of the
-    worker's time per request. And a line sent through logging builds a LogRecord and
-    looks up its caller's frame: some 50 µs, for a line whose handler only writes the
-    message. Formats that use {name} atoms, and access logs with handlers or filters of
-    their own (syslog, logconfig), get gunicorn's own path.
+    variable into the mapping, for the {name}i/o/e atoms. And a line sent through logging
+    builds a LogRecord and looks up its caller's frame, for a handler that only writes the
+    message (benchmarks/hot_spots.md has the figures). Formats that use {name} atoms, and
+    access logs with handlers or filters of their own (syslog, logconfig), get gunicorn's
+    own path.
     """
 
     def access(self, resp, req, environ, request_time):
