@@ -73,7 +73,7 @@ def user_with_permissions(db) -> Callable[..., APIClient]:
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings) -> None:
+def _test_settings(settings, tmp_path_factory) -> None:
     # PBKDF2 is slow on purpose; the tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The test client speaks plain HTTP, as `make run` does (DJANGO_HTTPS=0).
@@ -83,3 +83,6 @@ def _test_settings(settings) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    static_root = tmp_path_factory.getbasetemp() / "static"
+    static_root.mkdir(exist_ok=True)
+    settings.STATIC_ROOT = static_root  # whitenoise warns about a missing one
