@@ -363,3 +363,23 @@ def test_create_hero_with_form_body_and_invalid_age_is_rejected(writer_client, a
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert list(response.json()) == ["age"]
     assert not Hero.objects.exists()
+
+
+def test_partial_update_hero_deleted_meanwhile_not_found(writer_client, make_hero):
+    from django.db.models import signals
+
+    hero = make_hero()
+
+    def delete_first(sender, instance, **kwargs):
+        # Another client's DELETE lands between this PATCH's read and its write.
+        Hero.objects.filter(pk=instance.pk).delete()
+
+    signals.pre_save.connect(delete_first, sender=Hero)
+    try:
+        response = writer_client.patch(detail_url(hero.pk), {"name": "Deadpool"}, format="json")
+    finally:
+        signals.pre_save.disconnect(delete_first, sender=Hero)
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert response.json() == {"detail": "Hero not found"}
+    assert not Hero.objects.filter(name="Deadpool").exists()
