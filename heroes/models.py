@@ -1,5 +1,6 @@
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models import F
 
 from heroes.portability.fields import CodePointCharField
 
@@ -18,6 +19,8 @@ class Hero(models.Model):
         null=True, blank=True, db_index=True, validators=[MaxValueValidator(AGE_MAX)]
     )
     secret_name = models.CharField(max_length=SECRET_NAME_MAX_LENGTH)
+    # Counts the writes to this hero: its ETag, and the If-Match check in the same UPDATE.
+    version = models.PositiveBigIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["id"]
@@ -25,6 +28,20 @@ class Hero(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        """Saves, counting the write in `version` (heroes.speed.saving does the same)."""
+        if self._state.adding:
+            return super().save(*args, **kwargs)
+        # In the UPDATE itself, so two concurrent saves never end on the same version.
+        self.version = F("version") + 1
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "version"}
+        # An update only: a hero deleted meanwhile is never inserted again.
+        kwargs.setdefault("force_update", not kwargs.get("force_insert"))
+        super().save(*args, **kwargs)
+        self.refresh_from_db(fields=["version"])
 
 
 class LoginAttempts(models.Model):

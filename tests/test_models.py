@@ -1,5 +1,5 @@
 import pytest
-from django.db import IntegrityError, connection
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -76,3 +76,27 @@ def test_database_refuses_negative_age():
 
 def test_hero_str_is_its_name():
     assert str(Hero(name="Deadpond")) == "Deadpond"
+
+
+@pytest.mark.django_db
+def test_save_hero_counts_each_write_in_its_version():
+    hero = Hero.objects.create(name="Deadpond", secret_name="Dive Wilson")
+    assert hero.version == 1
+
+    hero.name = "Deadpool"
+    hero.save()
+    hero.save(update_fields=["name"])
+
+    assert hero.version == 3
+    assert Hero.objects.values_list("name", "version").get(pk=hero.pk) == ("Deadpool", 3)
+
+
+@pytest.mark.django_db
+def test_save_hero_deleted_meanwhile_does_not_insert_it_again():
+    hero = Hero.objects.create(name="Deadpond", secret_name="Dive Wilson")
+    Hero.objects.filter(pk=hero.pk).delete()
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        hero.save()
+
+    assert not Hero.objects.filter(pk=hero.pk).exists()

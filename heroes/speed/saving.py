@@ -10,17 +10,34 @@ log, say) see every change and commit or roll back with it.
 An update sets only the fields given and returns the whole row as it now is: two
 concurrent updates of different fields both hold without a row lock, and an update of a
 row deleted meanwhile writes nothing and raises DoesNotExist instead of inserting it again.
+A field named `version` counts the writes to a row, as Hero.save() counts them: the
+UPDATE adds one to it, and with `if_version` it writes only a row still at that version,
+a check and a write with no window between them.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, nullcontext
 from functools import cache
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, router, transaction
-from django.db.models import Model, signals
+from django.db.models import Field, Model, signals
+
+VERSION = "version"
 
 
-def save(instance: Model, update_fields: Iterable[str] | None = None) -> None:
-    """Inserts a new instance, or updates `update_fields` (default: all) of a saved one."""
+class VersionChanged(Exception):
+    """The row exists, but another write changed it since the expected version."""
+
+
+def save(
+    instance: Model, update_fields: Iterable[str] | None = None, *, if_version: int | None = None
+) -> None:
+    """Inserts a new instance, or updates `update_fields` (default: all) of a saved one.
+
+    With `if_version`, an update writes only if the row is still at that version, and
+    raises VersionChanged otherwise.
+    """
     model = type(instance)
     using = router.db_for_write(model, instance=instance)
     adding = instance._state.adding
@@ -34,18 +51,14 @@ def save(instance: Model, update_fields: Iterable[str] | None = None) -> None:
     # With receivers, one transaction holds their writes and this one; without, the single
     # statement is atomic on its own.
     receivers = signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model)
-    if receivers:
-        context = transaction.atomic(using=using)
-    else:
-        context = transaction.mark_for_rollback_on_error(using=using)  # as Model.save_base
-    with context:
+    with transaction.atomic(using=using) if receivers else nullcontext():
         signals.pre_save.send(
             sender=model, instance=instance, raw=False, using=using, update_fields=fields
         )
         if adding:
             _insert(instance, using)
         else:
-            _update(instance, using, fields)
+            _update(instance, using, fields, if_version)
         instance._state.adding = False
         instance._state.db = using
         signals.post_save.send(
@@ -65,29 +78,42 @@ def _insert(instance: Model, using: str) -> None:
     values = [
         field.get_db_prep_save(field.pre_save(instance, add=True), connection) for field in fields
     ]
-    with connection.cursor() as cursor:
+    with _statement(connection) as cursor:
         cursor.execute(_insert_sql(model, using), values)
         (pk,) = cursor.fetchone()
     instance.pk = pk
 
 
-def _update(instance: Model, using: str, update_fields: frozenset[str] | None) -> None:
+def _update(
+    instance: Model, using: str, update_fields: frozenset[str] | None, if_version: int | None
+) -> None:
     model = type(instance)
     connection = connections[using]
     meta = model._meta
+    version = _version_field(model)
     fields = tuple(
         field
         for field in meta.concrete_fields
-        if not field.primary_key and (update_fields is None or field.name in update_fields)
+        if not field.primary_key
+        and field is not version
+        and (update_fields is None or field.name in update_fields)
     )
     values = [
         field.get_db_prep_save(field.pre_save(instance, add=False), connection) for field in fields
     ]
     pk = meta.pk.get_db_prep_value(instance.pk, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(_update_sql(model, tuple(f.name for f in fields), using), [*values, pk])
+    parameters = [*values, pk]
+    if if_version is not None:
+        if version is None:
+            raise ValueError(f"{meta.object_name} has no {VERSION} field to check.")
+        parameters.append(if_version)
+    sql = _update_sql(model, tuple(f.name for f in fields), using, if_version is not None)
+    with _statement(connection) as cursor:
+        cursor.execute(sql, parameters)
         row = cursor.fetchone()
     if row is None:
+        if if_version is not None and model._default_manager.using(using).filter(pk=pk).exists():
+            raise VersionChanged(f"{meta.object_name} {instance.pk} is no longer {if_version}.")
         raise model.DoesNotExist(f"{meta.object_name} {instance.pk} no longer exists.")
     # The row as it now is, other writers' changes to the other fields included, converted
     # as the ORM converts what it reads.
@@ -98,6 +124,17 @@ def _update(instance: Model, using: str, update_fields: frozenset[str] | None) -
         for convert in converters:
             value = convert(value, column, connection)
         setattr(instance, field.attname, value)
+
+
+@contextmanager
+def _statement(connection) -> Iterator:
+    # As Model.save_base: a failed statement spoils an enclosing transaction. A row found
+    # missing or changed is no database error, so it leaves the transaction usable.
+    with (
+        transaction.mark_for_rollback_on_error(using=connection.alias),
+        connection.cursor() as cursor,
+    ):
+        yield cursor
 
 
 @cache
@@ -124,12 +161,26 @@ def _insert_sql(model: type[Model], using: str) -> str:
 
 
 @cache
-def _update_sql(model: type[Model], names: tuple[str, ...], using: str) -> str:
+def _version_field(model: type[Model]) -> Field | None:
+    try:
+        return model._meta.get_field(VERSION)
+    except FieldDoesNotExist:
+        return None
+
+
+@cache
+def _update_sql(model: type[Model], names: tuple[str, ...], using: str, checked: bool) -> str:
     quote = connections[using].ops.quote_name
     meta = model._meta
-    sets = ", ".join(f"{quote(meta.get_field(name).column)} = %s" for name in names)
+    sets = [f"{quote(meta.get_field(name).column)} = %s" for name in names]
+    where = f"{quote(meta.pk.column)} = %s"
+    version = _version_field(model)
+    if version is not None:
+        column = quote(version.column)
+        sets.append(f"{column} = {column} + 1")
+        if checked:
+            where += f" AND {column} = %s"
     returning = ", ".join(quote(field.column) for field in meta.concrete_fields)
     return (
-        f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(meta.pk.column)} = %s "
-        f"RETURNING {returning}"
+        f"UPDATE {quote(meta.db_table)} SET {', '.join(sets)} WHERE {where} RETURNING {returning}"
     )

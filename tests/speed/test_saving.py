@@ -109,3 +109,44 @@ def test_save_failure_inside_atomic_rolls_the_block_back(db):
         saving.save(hero, update_fields=["name"])
 
     assert Hero.objects.get(pk=hero.pk).name == "Deadpond"
+
+
+def test_save_update_counts_the_write_in_version(db):
+    hero = Hero.objects.create(name="Deadpond", secret_name="Dive Wilson")
+
+    hero.age = 30
+    saving.save(hero, update_fields=["age"])
+    saving.save(hero)
+
+    assert hero.version == 3
+    assert Hero.objects.values_list("age", "version").get(pk=hero.pk) == (30, 3)
+
+
+def test_save_if_version_writes_a_hero_still_at_that_version(db):
+    hero = Hero.objects.create(name="Deadpond", secret_name="Dive Wilson")
+
+    hero.name = "Deadpool"
+    saving.save(hero, update_fields=["name"], if_version=1)
+
+    assert Hero.objects.values_list("name", "version").get(pk=hero.pk) == ("Deadpool", 2)
+
+
+def test_save_if_version_of_a_hero_changed_meanwhile_writes_nothing(db, saves):
+    hero = Hero.objects.create(name="Deadpond", secret_name="Dive Wilson")
+    Hero.objects.get(pk=hero.pk).save()  # another writer: version 2
+
+    hero.name = "Deadpool"
+    with pytest.raises(saving.VersionChanged):
+        saving.save(hero, update_fields=["name"], if_version=1)
+
+    assert Hero.objects.values_list("name", "version").get(pk=hero.pk) == ("Deadpond", 2)
+
+
+def test_save_if_version_of_a_deleted_hero_raises_does_not_exist(db):
+    hero = Hero.objects.create(name="Deadpond", secret_name="Dive Wilson")
+    Hero.objects.filter(pk=hero.pk).delete()
+
+    with pytest.raises(Hero.DoesNotExist):
+        saving.save(hero, if_version=1)
+
+    assert not Hero.objects.filter(pk=hero.pk).exists()
