@@ -174,6 +174,10 @@ REST_FRAMEWORK = {
 # Plain JSON reads of one hero skip the rest of DRF's dispatch (heroes.speed.shortcut).
 HEROES_READ_SHORTCUT = True
 
+# With 1, PUT, PATCH and DELETE of a hero answer 428 unless they send If-Match (its ETag),
+# so no client overwrites a change it has not seen.
+HEROES_REQUIRE_IF_MATCH = env_bool("DJANGO_REQUIRE_IF_MATCH")
+
 # Brute-force protection: each client address gets this many login attempts (token
 # endpoint, admin and browsable-API login pages together) per window; then 429.
 LOGIN_ATTEMPTS = int(os.environ.get("DJANGO_LOGIN_ATTEMPTS", "10"))

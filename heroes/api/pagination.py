@@ -1,5 +1,7 @@
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param
 
 from heroes.api.serializers import INTEGER_TEXT
 
@@ -7,7 +9,7 @@ MAX_LIMIT = 100
 
 
 class HeroPagination(LimitOffsetPagination):
-    """Limit/offset pages of at most 100 heroes; malformed parameters answer 400."""
+    """Limit/offset pages of at most 100 heroes, linked in the body and the Link header."""
 
     default_limit = MAX_LIMIT
     max_limit = MAX_LIMIT
@@ -22,6 +24,16 @@ class HeroPagination(LimitOffsetPagination):
         if errors:
             raise ValidationError(errors)
         return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data) -> Response:
+        next_link, previous_link = self.get_next_link(), self.get_previous_link()
+        first_link = remove_query_param(self.request.build_absolute_uri(), self.offset_query_param)
+        # RFC 8288, for clients that follow links without reading the body.
+        links = [(next_link, "next"), (previous_link, "prev"), (first_link, "first")]
+        return Response(
+            {"count": self.count, "next": next_link, "previous": previous_link, "results": data},
+            headers={"Link": ", ".join(f'<{url}>; rel="{rel}"' for url, rel in links if url)},
+        )
 
     def get_limit(self, request) -> int:
         raw = request.query_params.get(self.limit_query_param)

@@ -75,6 +75,9 @@ class HeroSerializer(InspectOnceMixin, serializers.ModelSerializer):
     def update(self, instance: Hero, validated_data: dict) -> Hero:
         for name, value in validated_data.items():
             setattr(instance, name, value)
-        # Only the fields sent: concurrent PATCHes of different fields both hold.
-        saving.save(instance, update_fields=validated_data)
+        # Only the fields sent: concurrent PATCHes of different fields both hold. With
+        # If-Match, the view asks that the row still be at the version the client read.
+        saving.save(
+            instance, update_fields=validated_data, if_version=self.context.get("if_version")
+        )
         return instance

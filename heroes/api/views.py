@@ -1,7 +1,13 @@
+from http import HTTPStatus
+
+from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
+from heroes.api import conditional
 from heroes.api.filters import (
     ORDERING_FIELDS,
     HeroFilterBackend,
@@ -15,7 +21,7 @@ from heroes.api.permissions import HeroPermissions
 from heroes.api.schema import HERO_BODIES, LIST_PARAMETERS, HeroAutoSchema
 from heroes.api.serializers import HeroSerializer
 from heroes.models import Hero
-from heroes.speed import reads, shortcut
+from heroes.speed import reads, saving, shortcut
 
 PAGE_PARAMETERS = {HeroPagination.limit_query_param, HeroPagination.offset_query_param}
 AGE_RANGE_PARAMETERS = {"age__gte", "age__lte"}
@@ -51,17 +57,17 @@ class HeroViewSet(viewsets.ModelViewSet):
         # JSON pages are built from rows (heroes.speed.reads); the browsable API's from
         # instances. Both count every hero from the tally when nothing filters them.
         fields = reads.public_fields(self.get_serializer_class())
-        if not reads.wants_json(request):
-            fields = None
+        if fields is None or not reads.wants_json(request):
+            return self.list_instances(request, *args, **kwargs)
+        # Each row ends with the hero's version, for the page's ETag.
+        columns = (*fields, "version")
         parameters = set(request.query_params) - PAGE_PARAMETERS
         if not parameters:
             SingleValueFilter().filter_queryset(request, None, self)  # limit, offset once
-            heroes = reads.AllInIdOrder(self.get_queryset(), fields)
-        elif fields is None:
-            return super().list(request, *args, **kwargs)
+            heroes = reads.AllInIdOrder(self.get_queryset(), columns)
         else:
             queryset = self.filter_queryset(self.get_queryset())  # validates every parameter
-            heroes = queryset.values_list(*fields)
+            heroes = queryset.values_list(*columns)
             if parameters == AGE_RANGE_PARAMETERS:
                 # As django-filter read them (empty means no bound): its own form fields.
                 low, high = (
@@ -69,11 +75,23 @@ class HeroViewSet(viewsets.ModelViewSet):
                     for name in ("age__gte", "age__lte")
                 )
                 if low is not None and high is not None:
-                    heroes = reads.FewAgesInIdOrder(queryset, fields, low, high)
-        page = self.paginate_queryset(heroes)
-        if fields is None:
+                    heroes = reads.FewAgesInIdOrder(queryset, columns, low, high)
+        rows = self.paginate_queryset(heroes)
+        etag = conditional.list_etag(request.build_absolute_uri(), self.paginator.count, rows)
+        not_modified = conditional.not_modified(request, etag)
+        if not_modified is not None:
+            return not_modified
+        response = self.get_paginated_response(reads.as_dicts((row[:-1] for row in rows), fields))
+        response["ETag"] = etag
+        return response
+
+    def list_instances(self, request, *args, **kwargs):
+        """The browsable API's page: from instances, through the serializer."""
+        if not set(request.query_params) - PAGE_PARAMETERS:
+            SingleValueFilter().filter_queryset(request, None, self)  # limit, offset once
+            page = self.paginate_queryset(reads.AllInIdOrder(self.get_queryset(), None))
             return self.get_paginated_response(self.get_serializer(page, many=True).data)
-        return self.get_paginated_response(reads.as_dicts(page, fields))
+        return super().list(request, *args, **kwargs)
 
     def get_object(self) -> Hero:
         # By a compiled query rather than queryset.get(), which compiles its SQL each time.
@@ -83,16 +101,65 @@ class HeroViewSet(viewsets.ModelViewSet):
         self.check_object_permissions(self.request, hero)
         return hero
 
+    def retrieve(self, request, *args, **kwargs):
+        hero = self.get_object()
+        headers = self.etag_header(hero)
+        if headers:
+            not_modified = conditional.not_modified(request, headers["ETag"])
+            if not_modified is not None:
+                return not_modified
+        return Response(self.get_serializer(hero).data, headers=headers)
+
+    def perform_create(self, serializer: HeroSerializer) -> None:
+        self.created = serializer.save()
+
+    def get_success_headers(self, data) -> dict[str, str]:
+        url = reverse("hero-detail", args=[self.created.pk], request=self.request)
+        return {"Location": url, **self.etag_header(self.created)}
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        hero = self.get_object()
+        # Before the body is read: a stale ETag answers 412 whatever the body holds.
+        context = {
+            **self.get_serializer_context(),
+            "if_version": conditional.expected_version(request, hero),
+        }
+        serializer = self.get_serializer(hero, data=request.data, partial=partial, context=context)
+        serializer.is_valid(raise_exception=True)
+        self.perform_update(serializer)
+        return Response(serializer.data, headers=self.etag_header(hero))
+
     def perform_update(self, serializer: HeroSerializer) -> None:
         try:
             serializer.save()
         except Hero.DoesNotExist:
             raise NotFound("Hero not found") from None  # deleted since it was read
+        except saving.VersionChanged:
+            raise conditional.PreconditionFailed() from None  # changed since it was read
 
-    def perform_destroy(self, instance: Hero) -> None:
-        deleted, _ = instance.delete()
+    def destroy(self, request, *args, **kwargs):
+        hero = self.get_object()
+        if_version = conditional.expected_version(request, hero)
+        if if_version is None:
+            deleted, _ = hero.delete()
+        else:
+            # The row stays locked from the check to the delete (on SQLite, the
+            # transaction holds the write lock from its start).
+            with transaction.atomic():
+                hero = self.get_queryset().select_for_update().filter(pk=hero.pk).first()
+                if hero is not None and hero.version != if_version:
+                    raise conditional.PreconditionFailed()
+                deleted, _ = hero.delete() if hero is not None else (0, {})
         if not deleted:
             raise NotFound("Hero not found")  # deleted since it was read
+        return Response(status=HTTPStatus.NO_CONTENT)
+
+    def etag_header(self, hero: Hero) -> dict[str, str]:
+        """The hero's ETag, for JSON answers: HTML pages are another representation."""
+        if not reads.wants_json(self.request):
+            return {}
+        return {"ETag": conditional.hero_etag(hero)}
 
     def filter_queryset(self, queryset):
         # Filters, search and ordering describe lists; a detail lookup is by id alone.

@@ -4,7 +4,8 @@ For `GET /heroes/{id}/`, DRF's dispatch negotiates a renderer, runs throttles, b
 Response, finalizes its headers and renders it through a template response: more work
 than reading the hero. Here the viewset's own authenticators and permission classes run
 through DRF's public methods, the object is read by a compiled query, and the viewset's
-first renderer writes it, with the headers DRF would add. A request this cannot answer
+first renderer writes it, with the ETag and headers the view would add (or a 304 for a
+matching If-None-Match). A request this cannot answer
 exactly as DRF would (a query string, a format suffix, an Accept header that is not
 plain JSON, throttles or versioning on the view, any error) goes to DRF's dispatch.
 """
@@ -16,6 +17,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.renderers import JSONRenderer
 from rest_framework.viewsets import GenericViewSet
 
+from heroes.api import conditional
 from heroes.speed import reads
 
 # Accept headers for which DRF picks the first (JSON) renderer with no parameters.
@@ -59,8 +61,12 @@ def read_one(view: GenericViewSet, request: HttpRequest, **kwargs) -> HttpRespon
         view.check_object_permissions(drf_request, instance)
     except (APIException, Http404, PermissionDenied):
         return None  # DRF's dispatch answers the error its own way
-    data = {name: getattr(instance, name) for name in fields}
-    response = HttpResponse(renderer.render(data, renderer.media_type), renderer.media_type)
+    etag = conditional.hero_etag(instance)
+    response = conditional.not_modified(drf_request, etag)
+    if response is None:
+        data = {name: getattr(instance, name) for name in fields}
+        response = HttpResponse(renderer.render(data, renderer.media_type), renderer.media_type)
+        response["ETag"] = etag
     for name, value in view.default_response_headers.items():
         response[name] = value
     return response

@@ -91,3 +91,31 @@ def test_list_heroes_with_invalid_pagination_is_rejected(api_client, heroes, par
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert sorted(response.json()) == errors
+
+
+def _links(header: str) -> dict[str, str]:
+    links = {}
+    for part in header.split(", "):
+        url, rel = part.split("; ")
+        links[rel.removeprefix('rel="').removesuffix('"')] = url.strip("<>")
+    return links
+
+
+def test_list_heroes_link_header_names_next_prev_and_first(api_client, heroes):
+    response = api_client.get(LIST_URL, {"limit": 10, "offset": 20, "name__icontains": ""})
+    body = response.json()
+
+    links = _links(response["Link"])
+    assert links == {
+        "next": body["next"],
+        "prev": body["previous"],
+        "first": "http://testserver/heroes/?limit=10&name__icontains=",
+    }
+    assert parse_qs(urlparse(links["next"]).query)["offset"] == ["30"]
+    assert api_client.get(links["first"]).json()["results"][0]["id"] == Hero.objects.first().id
+
+
+def test_list_heroes_first_page_links_only_next_and_first(api_client, heroes):
+    response = api_client.get(LIST_URL, {"limit": 10})
+
+    assert set(_links(response["Link"])) == {"next", "first"}

@@ -383,3 +383,14 @@ def test_partial_update_hero_deleted_meanwhile_not_found(writer_client, make_her
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert response.json() == {"detail": "Hero not found"}
     assert not Hero.objects.filter(name="Deadpool").exists()
+
+
+def test_create_hero_answers_location_of_new_hero(writer_client):
+    response = writer_client.post(
+        LIST_URL, {"name": "Deadpond", "secret_name": SECRET}, format="json"
+    )
+
+    assert response.status_code == HTTPStatus.CREATED
+    hero = Hero.objects.get()
+    assert response["Location"] == f"http://testserver{detail_url(hero.pk)}"
+    assert writer_client.get(response["Location"]).json()["name"] == "Deadpond"
