@@ -4,15 +4,19 @@ import subprocess
 from benchmarks.servers import BASE_DIR, create_user, gunicorn, sqlite_url
 
 
-def _curl_block() -> str:
+def _curl_block(heading: str = "## The API with curl") -> str:
     readme = (BASE_DIR / "README.md").read_text()
-    section = readme.split("## The API with curl", 1)[1]
+    section = readme.split(heading, 1)[1]
     return re.search(r"```sh\n(.*?)```", section, re.DOTALL).group(1)
 
 
 def test_readme_curl_examples_work_as_written(tmp_path):
     database_url = sqlite_url(tmp_path / "db.sqlite3")
-    script = _curl_block()
+    # Then the examples of the headers, on the heroes the first block leaves behind.
+    script = "".join(
+        _curl_block(heading)
+        for heading in ("## The API with curl", "### Concurrent edits", "### Location and Link")
+    )
 
     with gunicorn(database_url, tmp_path / "gunicorn.log") as server:
         token = create_user(database_url, "admin", "pw", superuser=True)
@@ -35,5 +39,11 @@ def test_readme_curl_examples_work_as_written(tmp_path):
     assert '{"id":1,"name":"Deadpond","age":30}' in out
     assert "204" in out
     assert '"status": "ok"' in out
+    assert 'ETag: "1"' in out
+    assert "HTTP/1.1 304 Not Modified" in out
+    assert 'ETag: "2"' in out
+    assert "HTTP/1.1 412 Precondition Failed" in out
+    assert f"Location: {server.url}/heroes/3/" in out
+    assert f'Link: <{server.url}/heroes/?limit=1&offset=1>; rel="next", ' in out
     assert "secret" not in out.replace("secret_name", "")
     assert "Dive Wilson" not in out
