@@ -65,9 +65,12 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "corsheaders",
 ]
 
 MIDDLEWARE = [
+    # CORS first: every answer below, errors and short-cuts included, gets its headers.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "heroes.guards.body_size.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -170,6 +173,26 @@ REST_FRAMEWORK = {
     # address is REMOTE_ADDR, and a forged X-Forwarded-For changes nothing.
     "NUM_PROXIES": int(os.environ.get("DJANGO_NUM_PROXIES", "0")),
 }
+
+# CORS (django-cors-headers): browser pages on the origins listed in
+# DJANGO_CORS_ALLOWED_ORIGINS (comma-separated, e.g. "https://app.example.com") may call the
+# JSON API; no origin may by default. Tokens travel in the Authorization header, so no
+# cookies cross origins. Only the API paths answer CORS, not the admin or the login pages;
+# /heroes without its slash too, as this runs before heroes.api.trailing_slash.
+CORS_ALLOWED_ORIGINS = env_list("DJANGO_CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/(heroes(/.*)?|auth/token/?|openapi\.json|healthz/?)$"
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
+CORS_ALLOW_HEADERS = [
+    "accept",
+    "authorization",
+    "content-type",
+    "if-match",
+    "if-none-match",
+    "idempotency-key",
+]
+CORS_EXPOSE_HEADERS = ["ETag", "Location", "Link"]
+CORS_PREFLIGHT_MAX_AGE = 86_400  # seconds; browsers may cap it lower (Chromium: 2 hours)
 
 # Plain JSON reads of one hero skip the rest of DRF's dispatch (heroes.speed.shortcut).
 HEROES_READ_SHORTCUT = True

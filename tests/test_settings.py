@@ -49,7 +49,7 @@ def _settings_json(**env: str) -> dict:
         "names = ['DATABASES', 'SECURE_PROXY_SSL_HEADER', 'SECURE_SSL_REDIRECT',\n"
         "         'SECURE_HSTS_SECONDS', 'SECURE_HSTS_INCLUDE_SUBDOMAINS', 'SECURE_HSTS_PRELOAD',\n"
         "         'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', 'CSRF_TRUSTED_ORIGINS',\n"
-        "         'ALLOWED_HOSTS', 'DEBUG']\n"
+        "         'ALLOWED_HOSTS', 'DEBUG', 'CORS_ALLOWED_ORIGINS']\n"
         "print(json.dumps({n: getattr(s, n) for n in names}, default=str))\n"
     )
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
@@ -136,3 +136,15 @@ def test_proxy_and_https_settings_come_from_the_environment():
         "https://admin.example.com",
     ]
     assert values["ALLOWED_HOSTS"] == ["heroes.example.com", "admin.example.com"]
+
+
+def test_cors_allows_no_origin_by_default():
+    assert _settings_json()["CORS_ALLOWED_ORIGINS"] == []
+
+
+def test_cors_allowed_origins_come_from_the_environment():
+    values = _settings_json(
+        DJANGO_CORS_ALLOWED_ORIGINS="https://app.example.com, http://localhost:3000,"
+    )
+
+    assert values["CORS_ALLOWED_ORIGINS"] == ["https://app.example.com", "http://localhost:3000"]
