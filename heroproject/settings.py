@@ -69,9 +69,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # CORS first: every answer below, errors and short-cuts included, gets its headers.
-    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # CORS before anything that answers early: every answer below (errors, 413s and the
+    # cookie-less short-cut included) gets its headers; preflights get the security ones.
+    "corsheaders.middleware.CorsMiddleware",
     "heroes.guards.body_size.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "heroes.api.trailing_slash.OptionalTrailingSlashMiddleware",

@@ -3,6 +3,7 @@ from http import HTTPStatus
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.sessions.middleware import SessionMiddleware
 from rest_framework.test import APIClient
 
 from heroes.models import Hero
@@ -64,3 +65,16 @@ def test_html_request_gets_the_browsable_api(api_client, make_hero):
 
     assert response.status_code == HTTPStatus.OK
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_cookieless_json_request_skips_the_middleware_below(api_client, make_hero, monkeypatch):
+    def session_middleware_ran(self, request):
+        raise AssertionError("the session middleware ran")
+
+    monkeypatch.setattr(SessionMiddleware, "process_request", session_middleware_ran)
+    make_hero()
+
+    response = api_client.get(LIST_URL)
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.json()["count"] == 1
