@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F
@@ -9,6 +11,7 @@ SECRET_NAME_MAX_LENGTH = 255
 # The largest value a 32-bit signed integer holds: every supported backend stores it,
 # and generated clients can use a plain int32.
 AGE_MAX = 2_147_483_647
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
 
 
 class Hero(models.Model):
@@ -60,3 +63,26 @@ class LoginAttempts(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client}: {self.attempts}"
+
+
+class IdempotencyKey(models.Model):
+    """The stored answer to a POST /heroes/ sent with an Idempotency-Key header."""
+
+    # Keys are scoped to their user: two clients may pick the same key.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    key = models.CharField(max_length=IDEMPOTENCY_KEY_MAX_LENGTH)
+    # An HMAC of the method, path and parsed body: the body holds a secret name, kept out of here.
+    fingerprint = models.CharField(max_length=64)
+    # Null only inside the transaction of the first request, which commits it with its answer.
+    status = models.PositiveSmallIntegerField(null=True)
+    body = models.JSONField(null=True, encoder=DjangoJSONEncoder)
+    headers = models.JSONField(default=dict)
+    created = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.key}"

@@ -16,6 +16,7 @@ from heroes.api.filters import (
     HeroSearchFilter,
     SingleValueFilter,
 )
+from heroes.api.idempotency import IdempotentCreateMixin
 from heroes.api.pagination import HeroPagination
 from heroes.api.permissions import HeroPermissions
 from heroes.api.schema import HERO_BODIES, LIST_PARAMETERS, HeroAutoSchema
@@ -33,7 +34,7 @@ AGE_RANGE_PARAMETERS = {"age__gte", "age__lte"}
     update=extend_schema(request=HERO_BODIES),
     partial_update=extend_schema(request=HERO_BODIES),
 )
-class HeroViewSet(viewsets.ModelViewSet):
+class HeroViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
     """Create, list, read, update and delete heroes."""
 
     queryset = Hero.objects.all()
