@@ -192,7 +192,7 @@ CORS_ALLOW_HEADERS = [
     "if-none-match",
     "idempotency-key",
 ]
-CORS_EXPOSE_HEADERS = ["ETag", "Location", "Link"]
+CORS_EXPOSE_HEADERS = ["ETag", "Location", "Link", "Idempotent-Replayed"]
 CORS_PREFLIGHT_MAX_AGE = 86_400  # seconds; browsers may cap it lower (Chromium: 2 hours)
 
 # Plain JSON reads of one hero skip the rest of DRF's dispatch (heroes.speed.shortcut).

@@ -15,7 +15,12 @@ def test_readme_curl_examples_work_as_written(tmp_path):
     # Then the examples of the headers, on the heroes the first block leaves behind.
     script = "".join(
         _curl_block(heading)
-        for heading in ("## The API with curl", "### Concurrent edits", "### Location and Link")
+        for heading in (
+            "## The API with curl",
+            "### Concurrent edits",
+            "### Location and Link",
+            "### Safe retries",
+        )
     )
 
     with gunicorn(database_url, tmp_path / "gunicorn.log") as server:
@@ -45,5 +50,8 @@ def test_readme_curl_examples_work_as_written(tmp_path):
     assert "HTTP/1.1 412 Precondition Failed" in out
     assert f"Location: {server.url}/heroes/3/" in out
     assert f'Link: <{server.url}/heroes/?limit=1&offset=1>; rel="next", ' in out
+    assert out.count('{"id":4,"name":"Spider-Boy","age":16}') == 2
+    assert "Idempotent-Replayed: true" in out
+    assert "already used with a different request" in out
     assert "secret" not in out.replace("secret_name", "")
     assert "Dive Wilson" not in out
