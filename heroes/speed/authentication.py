@@ -3,11 +3,12 @@
 from functools import cache
 
 from django.conf import settings
-from django.db.models import DateField, Model
+from django.db.models import DateField, Model, OuterRef
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
+from heroes.speed import backends
 from heroes.speed.compiled_queries import CompiledQuery
 
 _KEY_MARKER = "\x00token key"
@@ -23,14 +24,20 @@ def _columns_without_dates(model: type[Model]) -> list[str]:
 
 @cache
 def _token_with_user(token_model: type[Model]) -> tuple[CompiledQuery, list[str], list[str]]:
-    # Token.objects.select_related("user").get(key=key), as columns of both models. Date
-    # and time columns, which SQLite returns as text to parse, load on first use if ever.
+    # Token.objects.select_related("user").get(key=key), as columns of both models, and
+    # the user's permissions, which a write checks next. Date and time columns, which
+    # SQLite returns as text to parse, load on first use if ever.
     user_model = token_model._meta.get_field("user").related_model
     token_columns = _columns_without_dates(token_model)
     user_columns = _columns_without_dates(user_model)
+    permissions = backends.permission_names(OuterRef("user"))
     query = CompiledQuery(
-        lambda key: token_model._default_manager.filter(key=key).values_list(
-            *token_columns, *(f"user__{column}" for column in user_columns)
+        lambda key: (
+            token_model._default_manager.filter(key=key)
+            .annotate(**permissions)
+            .values_list(
+                *token_columns, *(f"user__{column}" for column in user_columns), *permissions
+            )
         ),
         _KEY_MARKER,
     )
@@ -52,11 +59,13 @@ class CompiledTokenAuthentication(TokenAuthentication):
         rows = query.rows(key)
         if not rows:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
-        row, split = rows[0], len(token_columns)
+        *row, own_permissions, group_permissions = rows[0]
+        split = len(token_columns)
         token = token_model.from_db("default", token_columns, row[:split])
         user_field = token_model._meta.get_field("user")
         user = user_field.related_model.from_db("default", user_columns, row[split:])
         user_field.set_cached_value(token, user)
+        backends.remember_permissions(user, own_permissions, group_permissions)
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         return user, token

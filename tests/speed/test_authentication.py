@@ -1,8 +1,11 @@
 from http import HTTPStatus
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group, Permission, User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
@@ -59,3 +62,24 @@ def test_session_login_still_authenticates_writes(writer):
     )
 
     assert response.status_code == HTTPStatus.CREATED
+
+
+@pytest.mark.parametrize("permissions", [(), ("add_hero",), ("add_hero", "delete_hero")])
+def test_token_authentication_reads_the_users_permissions_in_the_token_query(db, permissions):
+    user = User.objects.create_user("mixed", password="pw")
+    user.user_permissions.set(Permission.objects.filter(codename__in=permissions))
+    group = Group.objects.create(name="editors")
+    group.permissions.set(Permission.objects.filter(codename__in=["change_hero", "view_group"]))
+    user.groups.add(group)
+    key = Token.objects.create(user=user).key
+
+    with CaptureQueriesContext(connection) as queries:
+        authenticated, _ = CompiledTokenAuthentication().authenticate_credentials(key)
+        found = authenticated.get_all_permissions()
+
+    assert len(queries) == 1
+    assert found == ModelBackend().get_all_permissions(User.objects.get(pk=user.pk))
+    assert found == {f"heroes.{codename}" for codename in permissions} | {
+        "heroes.change_hero",
+        "auth.view_group",
+    }
