@@ -6,7 +6,7 @@ token's own query (`permission_names`), and hands them over with `remember_permi
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
-from django.db.models import Aggregate, F, Func, OuterRef, Subquery, TextField
+from django.db.models import Aggregate, F, Func, OuterRef, QuerySet, Subquery, TextField
 
 from heroes.speed.compiled_queries import CompiledQuery
 
@@ -38,6 +38,15 @@ class JoinedText(Aggregate):
 
 def permission_names(user: OuterRef) -> dict[str, Subquery]:
     """Annotations that read the user's permissions as text, for remember_permissions()."""
+    return {
+        "own_permissions": _joined_names(Permission.objects.filter(user=user), "user"),
+        "group_permissions": _joined_names(
+            Permission.objects.filter(group__user=user), "group__user"
+        ),
+    }
+
+
+def _joined_names(permissions: QuerySet, user: str) -> Subquery:
     # "app_label.codename", as ModelBackend spells it; in plain SQL, as a compiled query
     # takes no parameters but its markers.
     name = Func(
@@ -47,22 +56,9 @@ def permission_names(user: OuterRef) -> dict[str, Subquery]:
         arg_joiner=" || '.' || ",
         output_field=TextField(),
     )
-    return {
-        "own_permissions": Subquery(
-            Permission.objects.filter(user=user)
-            .order_by()
-            .values("user")
-            .annotate(names=JoinedText(name))
-            .values("names")
-        ),
-        "group_permissions": Subquery(
-            Permission.objects.filter(group__user=user)
-            .order_by()
-            .values("group__user")
-            .annotate(names=JoinedText(name))
-            .values("names")
-        ),
-    }
+    return Subquery(
+        permissions.order_by().values(user).annotate(names=JoinedText(name)).values("names")
+    )
 
 
 def remember_permissions(user, own: str | None, via_groups: str | None) -> None:
