@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F
@@ -75,7 +74,8 @@ class IdempotencyKey(models.Model):
     fingerprint = models.CharField(max_length=64)
     # Null only inside the transaction of the first request, which commits it with its answer.
     status = models.PositiveSmallIntegerField(null=True)
-    body = models.JSONField(null=True, encoder=DjangoJSONEncoder)
+    # The answer's JSON as text: PostgreSQL's jsonb would reorder its keys on a replay.
+    body = models.TextField(default="")
     headers = models.JSONField(default=dict)
     created = models.DateTimeField(db_index=True)
 

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "heroes.guards.body_size.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "heroes.api.trailing_slash.OptionalTrailingSlashMiddleware",
+    "heroes.api.conditional.NotModifiedMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # JSON API requests without cookies answer here; nothing below has work for them.
@@ -192,7 +193,7 @@ CORS_ALLOW_HEADERS = [
     "if-none-match",
     "idempotency-key",
 ]
-CORS_EXPOSE_HEADERS = ["ETag", "Location", "Link", "Idempotent-Replayed"]
+CORS_EXPOSE_HEADERS = ["ETag", "Location", "Link", "Idempotent-Replayed", "Retry-After"]
 CORS_PREFLIGHT_MAX_AGE = 86_400  # seconds; browsers may cap it lower (Chromium: 2 hours)
 
 # Plain JSON reads of one hero skip the rest of DRF's dispatch (heroes.speed.shortcut).

@@ -12,7 +12,7 @@ from http import HTTPStatus
 from django.conf import settings
 from django.http import HttpResponseNotModified
 from django.utils.http import parse_etags
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
 
 from heroes.models import Hero
@@ -44,12 +44,12 @@ def list_etag(url: str, count: int, rows: list[tuple]) -> str:
 
 
 def not_modified(request: Request, etag: str) -> HttpResponseNotModified | None:
-    """A 304 when If-None-Match names this ETag (weak comparison), else None."""
-    header = request.META.get("HTTP_IF_NONE_MATCH")
-    if header is None:
-        return None
-    tags = parse_etags(header)
-    if tags != ["*"] and _opaque(etag) not in {_opaque(tag) for tag in tags}:
+    """For a read: a 304 when If-None-Match names this ETag, else None.
+
+    Raises PreconditionFailed when If-Match names no current ETag.
+    """
+    _check_if_match(request, etag)
+    if not _none_match_names(request, etag):
         return None
     response = HttpResponseNotModified()
     response["ETag"] = etag
@@ -57,24 +57,68 @@ def not_modified(request: Request, etag: str) -> HttpResponseNotModified | None:
 
 
 def expected_version(request: Request, hero: Hero) -> int | None:
-    """The version a write must still find, from If-Match; None when any version will do.
+    """For a write: the version it must still find, from If-Match; None when any will do.
 
-    Raises PreconditionFailed when If-Match names no current ETag of the hero, and
-    PreconditionRequired when If-Match is missing and the server requires it.
+    Raises PreconditionFailed when If-Match names no current ETag of the hero or
+    If-None-Match names one, and PreconditionRequired when If-Match is missing and the
+    server requires it.
     """
-    header = request.META.get("HTTP_IF_MATCH")
-    if header is None:
+    etag = hero_etag(hero)
+    if _none_match_names(request, etag):
+        raise PreconditionFailed("The hero matches If-None-Match: it exists, at that ETag.")
+    if "HTTP_IF_MATCH" not in request.META:
         if settings.HEROES_REQUIRE_IF_MATCH:
             raise PreconditionRequired()
         return None
-    tags = parse_etags(header)
-    if tags == ["*"]:
-        return None  # any current hero: it exists, or this would have been a 404
-    # Strong comparison: a weak tag never matches.
-    if hero_etag(hero) not in tags:
+    return None if _check_if_match(request, etag) == ["*"] else hero.version
+
+
+def _check_if_match(request: Request, etag: str) -> list[str] | None:
+    # Strong comparison: a weak tag never matches. `*` matches any current hero, and
+    # there is one, or this would have been a 404.
+    header = request.META.get("HTTP_IF_MATCH")
+    if header is None:
+        return None
+    tags = _tags("If-Match", header)
+    if tags != ["*"] and etag not in tags:
         raise PreconditionFailed()
-    return hero.version
+    return tags
+
+
+def _none_match_names(request: Request, etag: str) -> bool:
+    # Weak comparison: W/"1" and "1" match.
+    header = request.META.get("HTTP_IF_NONE_MATCH")
+    if header is None:
+        return False
+    tags = _tags("If-None-Match", header)
+    return tags == ["*"] or _opaque(etag) in {_opaque(tag) for tag in tags}
+
+
+def _tags(name: str, header: str) -> list[str]:
+    tags = parse_etags(header)
+    if not tags:
+        # An unquoted version (If-Match: 3) would never match: say so, rather than 412.
+        raise ValidationError(
+            {name: ['Send "*" or quoted ETags as the server sent them, e.g. "3".']}
+        )
+    return tags
 
 
 def _opaque(tag: str) -> str:
     return tag.removeprefix("W/")
+
+
+class NotModifiedMiddleware:
+    """Drops the Content-Length: 0 that CommonMiddleware adds to 304 answers.
+
+    A 304 may only name the length of the 200 it stands for (RFC 9110, 8.6).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == HTTPStatus.NOT_MODIFIED:
+            del response["Content-Length"]
+        return response

@@ -19,6 +19,7 @@ import re
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -26,6 +27,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from heroes.models import IDEMPOTENCY_KEY_MAX_LENGTH, IdempotencyKey
+from heroes.speed import reads
 
 HEADER = "Idempotency-Key"
 META_KEY = "HTTP_IDEMPOTENCY_KEY"
@@ -117,7 +119,7 @@ def _claim(user, key: str, digest: str) -> IdempotencyKey | None:
         # Expired: it counts as new. The condition makes one of several concurrent
         # requests the winner; on PostgreSQL the others wait for it, then match nothing.
         replaced = IdempotencyKey.objects.filter(pk=stored.pk, created=stored.created).update(
-            fingerprint=digest, status=None, body=None, headers={}, created=now
+            fingerprint=digest, status=None, body="", headers={}, created=now
         )
         if replaced:
             return None
@@ -141,12 +143,12 @@ class IdempotentCreateMixin:
                     raise KeyReused()
                 if stored.status is None:
                     raise KeyInUse()  # never committed so by this module; kept safe anyway
-                return _replay(stored)
+                return _replay(stored, reads.wants_json(request))
             response = super().create(request, *args, **kwargs)
             if status.is_success(response.status_code):
                 IdempotencyKey.objects.filter(user=request.user, key=key).update(
                     status=response.status_code,
-                    body=response.data,
+                    body=json.dumps(response.data, cls=DjangoJSONEncoder),
                     headers={
                         name: response[name] for name in STORED_HEADERS if response.has_header(name)
                     },
@@ -157,6 +159,8 @@ class IdempotentCreateMixin:
         return response
 
 
-def _replay(stored: IdempotencyKey) -> Response:
+def _replay(stored: IdempotencyKey, json_answer: bool) -> Response:
     headers = {**stored.headers, REPLAYED_HEADER: "true"}
-    return Response(stored.body, status=stored.status, headers=headers)
+    if not json_answer:
+        headers.pop("ETag", None)  # ETags tag JSON answers only (heroes.api.conditional)
+    return Response(json.loads(stored.body), status=stored.status, headers=headers)

@@ -59,10 +59,10 @@ def read_one(view: GenericViewSet, request: HttpRequest, **kwargs) -> HttpRespon
         if instance is None:
             return None  # DRF answers the 404
         view.check_object_permissions(drf_request, instance)
+        etag = conditional.hero_etag(instance)
+        response = conditional.not_modified(drf_request, etag)
     except (APIException, Http404, PermissionDenied):
         return None  # DRF's dispatch answers the error its own way
-    etag = conditional.hero_etag(instance)
-    response = conditional.not_modified(drf_request, etag)
     if response is None:
         data = {name: getattr(instance, name) for name in fields}
         response = HttpResponse(renderer.render(data, renderer.media_type), renderer.media_type)

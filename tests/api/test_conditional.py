@@ -209,3 +209,63 @@ def test_create_hero_answers_etag_of_first_version(writer_client):
 
     assert response.status_code == HTTPStatus.CREATED
     assert response["ETag"] == '"1"'
+
+
+@pytest.mark.parametrize(("method", "body"), WRITES)
+@pytest.mark.parametrize("if_none_match", ["*", '"1"', 'W/"1"'])
+def test_write_hero_if_none_match_naming_it_answers_412_and_changes_nothing(
+    writer_client, make_hero, method, body, if_none_match
+):
+    hero = make_hero(age=30)
+
+    response = _write(writer_client, method, hero, body, **{"If-None-Match": if_none_match})
+
+    assert response.status_code == HTTPStatus.PRECONDITION_FAILED
+    assert _stored(hero) == ("Deadpond", 30, 1)
+
+
+def test_write_hero_if_none_match_naming_another_version_writes(writer_client, make_hero):
+    hero = make_hero(age=30)
+
+    response = _write(
+        writer_client, "patch", hero, {"name": "Deadpool"}, **{"If-None-Match": '"7"'}
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert _stored(hero) == ("Deadpool", 30, 2)
+
+
+@pytest.mark.parametrize(("method", "body"), WRITES)
+@pytest.mark.parametrize(("header", "value"), [("If-Match", "1"), ("If-None-Match", "garbage")])
+def test_write_hero_with_malformed_precondition_answers_400_naming_it(
+    writer_client, make_hero, method, body, header, value
+):
+    hero = make_hero(age=30)
+
+    response = _write(writer_client, method, hero, body, **{header: value})
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert list(response.json()) == [header]
+    assert _stored(hero) == ("Deadpond", 30, 1)
+
+
+@pytest.mark.parametrize("shortcut", [True, False], ids=["shortcut", "drf"])
+def test_read_hero_if_match_stale_answers_412(api_client, make_hero, settings, shortcut):
+    settings.HEROES_READ_SHORTCUT = shortcut
+    hero = make_hero()
+
+    stale = api_client.get(detail_url(hero.pk), headers={"If-Match": '"9"'})
+    current = api_client.get(detail_url(hero.pk), headers={"If-Match": '"1"'})
+
+    assert stale.status_code == HTTPStatus.PRECONDITION_FAILED
+    assert current.status_code == HTTPStatus.OK
+    assert current.json()["name"] == "Deadpond"
+
+
+def test_not_modified_answer_names_no_content_length(api_client, make_hero):
+    hero = make_hero()
+
+    response = api_client.get(detail_url(hero.pk), headers={"If-None-Match": '"1"'})
+
+    assert response.status_code == HTTPStatus.NOT_MODIFIED
+    assert "Content-Length" not in response

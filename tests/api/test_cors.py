@@ -17,7 +17,7 @@ ALLOWED = "https://app.example.com"
 OTHER = "https://evil.example.com"
 ALLOWED_HEADERS = {"authorization", "content-type", "if-match", "if-none-match", "idempotency-key"}
 ALLOWED_METHODS = {"GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"}
-EXPOSED_HEADERS = {"etag", "location", "link", "idempotent-replayed"}
+EXPOSED_HEADERS = {"etag", "location", "link", "idempotent-replayed", "retry-after"}
 
 API_PATHS = [
     LIST_URL,

@@ -25,7 +25,7 @@ def _key(user, key: str, age_seconds: float) -> IdempotencyKey:
         key=key,
         fingerprint="0" * 64,
         status=201,
-        body={"id": 1, "name": "Deadpond", "age": None},
+        body='{"id": 1, "name": "Deadpond", "age": null}',
         created=timezone.now() - timedelta(seconds=age_seconds),
     )
 
