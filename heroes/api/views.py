@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema_view
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
 
@@ -12,7 +12,7 @@ from heroes.api.filters import (
 )
 from heroes.api.pagination import HeroPagination
 from heroes.api.permissions import HeroPermissions
-from heroes.api.schema import HERO_BODIES, LIST_PARAMETERS, HeroAutoSchema
+from heroes.api.schema import HERO_OPERATIONS, HeroAutoSchema
 from heroes.api.serializers import HeroSerializer
 from heroes.models import Hero
 from heroes.speed import reads, shortcut
@@ -22,10 +22,7 @@ AGE_RANGE_PARAMETERS = {"age__gte", "age__lte"}
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=LIST_PARAMETERS),
-    create=extend_schema(request=HERO_BODIES),
-    update=extend_schema(request=HERO_BODIES),
-    partial_update=extend_schema(request=HERO_BODIES),
+    **HERO_OPERATIONS,
 )
 class HeroViewSet(viewsets.ModelViewSet):
     """Create, list, read, update and delete heroes."""
