@@ -21,7 +21,7 @@ TEXT_PATTERN = rf"^[^\u0000]*[^\u0000{_SPACE}][^\u0000]*$"
 
 
 class ErrorSerializer(serializers.Serializer):
-    """The body of 401, 403, 404, 413, 415 and 429 answers."""
+    """The body of 401, 403, 404, 409, 412, 413, 415, 422, 428 and 429 answers."""
 
     detail = serializers.CharField()
 
@@ -176,7 +176,7 @@ LOCATION = _header(
 
 
 class HeroAutoSchema(AutoSchema):
-    """Adds documented error answers, and marks reads as public."""
+    """Adds documented error and 304 answers, and marks reads as public."""
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
