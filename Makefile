@@ -58,7 +58,7 @@ check: lint migrations-check
 
 # One throwaway PostgreSQL server (scripts/with-postgres.sh) serves both passes: tests that
 # need PostgreSQL whatever the pass (two app servers sharing one database) use TEST_POSTGRES_URL.
-test: lint migrations-check static chromium bench-setup
+test: lint migrations-check static chromium bench-setup node_modules/.installed
 	scripts/with-postgres.sh $(MAKE) --no-print-directory pytest-sqlite pytest-postgres
 
 test-sqlite: static chromium bench-setup
@@ -78,6 +78,16 @@ pytest-postgres:
 	@test -n "$$TEST_POSTGRES_URL" || { echo "TEST_POSTGRES_URL is not set: use make test-postgres"; exit 1; }
 	@echo "=== pytest on PostgreSQL ==="
 	$(WITH_KEY) DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/pytest $(PYTEST_ARGS)
+
+# The OpenAPI client generators and schema linters (tests/system/test_generated_clients.py,
+# test_schema_lint.py), pinned in package-lock.json. Debian's node only if there is none.
+.PHONY: node
+node:
+	command -v node >/dev/null || scripts/install-system-packages.sh nodejs npm
+
+node_modules/.installed: package.json package-lock.json | node
+	npm ci --no-audit --no-fund
+	touch $@
 
 # Browser tests drive Debian's chromium through Playwright (never `playwright install`).
 chromium:

@@ -226,6 +226,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Relative: the API is at the root of whichever host serves this document. Generated
+    # clients are given their base URL when they are created.
+    "SERVERS": [{"url": "/", "description": "The server that serves this document."}],
+    "TAGS": [
+        {
+            "name": "heroes",
+            "description": "Create, list, read, update and delete heroes. Anyone may read; "
+            "writes need a token and Django model permissions.",
+        },
+        {"name": "auth", "description": "API tokens: a username and password for a token."},
+    ],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "heroes.api.schema.postprocess_schema",
+    ],
 }
 
 LOGGING = {

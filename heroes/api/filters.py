@@ -132,14 +132,16 @@ class HeroOrderingFilter(OrderingFilter):
     """Ordering by id, name and age; heroes without an age sort last either way.
 
     Unknown or repeated terms answer 400 rather than being dropped silently, so a
-    client asking for `secret_name` learns it cannot sort by it.
+    client asking for `secret_name` learns it cannot sort by it. Terms come
+    comma-separated (`ordering=-age,name`) or as a repeated parameter
+    (`ordering=-age&ordering=name`), as generated clients send arrays; or both.
     """
 
     def get_ordering(self, request, queryset, view):
-        raw = request.query_params.get(self.ordering_param)
-        if raw is None:
+        values = request.query_params.getlist(self.ordering_param)
+        if not values:
             return self.get_default_ordering(view)
-        terms = [term.strip() for term in raw.split(",")]
+        terms = [term.strip() for term in ",".join(values).split(",")]
         allowed = {name for name, _ in self.get_valid_fields(queryset, view, {"request": request})}
         if any(not term for term in terms):
             raise self._error("Empty ordering term.")
@@ -183,6 +185,7 @@ class SingleValueFilter(BaseFilterBackend):
     """Refuses a list parameter given twice (`age=1&age=2`): each takes one value.
 
     Otherwise the last value would win silently, and `age=&age=5` would mean `age=5`.
+    `ordering` is the exception: HeroOrderingFilter reads every value it is given.
     """
 
     def filter_queryset(self, request, queryset, view):
@@ -190,7 +193,6 @@ class SingleValueFilter(BaseFilterBackend):
         names = [
             *view.filterset_class.base_filters,
             HeroSearchFilter.search_param,
-            HeroOrderingFilter.ordering_param,
             pagination.limit_query_param,
             pagination.offset_query_param,
         ]

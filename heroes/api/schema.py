@@ -2,12 +2,12 @@
 
 from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiParameter, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
 from heroes.api.filters import ORDERING_FIELDS
-from heroes.api.serializers import HeroSerializer, NullableIntegerField, StrictCharField
+from heroes.api.serializers import HeroSerializer, StrictCharField
 from heroes.models import AGE_MAX, NAME_MAX_LENGTH
 
 ORDERING_TERMS = [prefix + field for field in ORDERING_FIELDS for prefix in ("", "-")]
@@ -21,7 +21,7 @@ TEXT_PATTERN = rf"^[^\u0000]*[^\u0000{_SPACE}][^\u0000]*$"
 
 
 class ErrorSerializer(serializers.Serializer):
-    """The body of 401, 403, 404, 413, 415 and 429 answers."""
+    """The body of 401, 403, 404, 409, 412, 413, 415, 422, 428 and 429 answers."""
 
     detail = serializers.CharField()
 
@@ -55,31 +55,16 @@ class HeroQueryErrorSerializer(serializers.Serializer):
     age__isnull = _messages()
 
 
-@extend_schema_field(
-    {
-        "anyOf": [
-            {"type": "integer", "minimum": 0, "maximum": AGE_MAX},
-            {"type": "string", "enum": [""], "description": "Empty: no age."},
-        ]
-    }
+# Only JSON bodies are documented: generated clients pick one content type per operation,
+# and form bodies have no null and no numbers. The server still reads forms (the browsable
+# API's HTML forms), as each write operation's description says.
+HERO_BODY = {"application/json": HeroSerializer}
+
+FORMS_ACCEPTED = (
+    "The server also accepts the same fields as `application/x-www-form-urlencoded` or "
+    "`multipart/form-data` (the browsable API's HTML forms send these); only JSON is "
+    "documented, so generated clients send JSON."
 )
-class FormAgeField(NullableIntegerField):
-    """The age as a form sends it: digits, or an empty value for none."""
-
-
-class HeroFormSerializer(HeroSerializer):
-    """A hero as a form or multipart body sends it: text only, so an empty age means none."""
-
-    # Documentation only: HeroSerializer reads every body, and takes "" as no age.
-    age = FormAgeField(min_value=0, max_value=AGE_MAX, default=None)
-
-
-# Forms have no null and no numbers: their bodies get their own description.
-HERO_BODIES = {
-    "application/json": HeroSerializer,
-    "application/x-www-form-urlencoded": HeroFormSerializer,
-    "multipart/form-data": HeroFormSerializer,
-}
 
 
 class TokenSerializer(serializers.Serializer):
@@ -89,11 +74,12 @@ class TokenSerializer(serializers.Serializer):
 
 
 class TokenErrorSerializer(serializers.Serializer):
-    """A 400 from the token endpoint: missing fields or wrong credentials."""
+    """A 400 from the token endpoint: messages per field, or `detail` for unparsable JSON."""
 
     username = _messages()
     password = _messages()
     non_field_errors = _messages()
+    detail = serializers.CharField(required=False)
 
 
 ERRORS = {
@@ -101,10 +87,33 @@ ERRORS = {
     "401": "Authentication is required; see the WWW-Authenticate header.",
     "403": "The user lacks the Django model permission for this action.",
     "404": 'No hero has this id: {"detail": "Hero not found"}.',
+    "409": "A request with this Idempotency-Key is still being processed.",
+    "412": "The hero changed since the ETag in If-Match; read it again.",
     "413": "The body is larger than the server accepts (2.5 MB by default).",
     "415": "Unsupported Content-Type; send application/json.",
+    "422": "This Idempotency-Key was used with a different body.",
+    "428": "This server requires If-Match on writes (only with DJANGO_REQUIRE_IF_MATCH=1).",
     "429": "Too many login attempts from this address; retry after Retry-After seconds.",
 }
+NOT_MODIFIED = "Not Modified: the ETag in If-None-Match still matches. No body."
+
+# The error answers of each action, besides its success and 304.
+ERROR_CODES = {
+    "list": ["400"],
+    "retrieve": ["404"],
+    "create": ["400", "401", "403", "409", "413", "415", "422"],
+    "update": ["400", "401", "403", "404", "412", "413", "415", "428"],
+    "partial_update": ["400", "401", "403", "404", "412", "413", "415", "428"],
+    "destroy": ["401", "403", "404", "412", "428"],
+}
+SUCCESS = {
+    "list": "A page of heroes.",
+    "retrieve": "The hero.",
+    "create": "The new hero.",
+    "update": "The hero as stored now.",
+    "partial_update": "The hero as stored now.",
+}
+CONDITIONAL_READS = frozenset({"list", "retrieve"})
 
 RETRY_AFTER = OpenApiParameter(
     "Retry-After",
@@ -116,13 +125,71 @@ RETRY_AFTER = OpenApiParameter(
 )
 
 
+def _header(name: str, schema: dict, description: str, **kwargs) -> OpenApiParameter:
+    location = OpenApiParameter.HEADER
+    return OpenApiParameter(name, schema, location, description=description, **kwargs)
+
+
+IF_NONE_MATCH = _header(
+    "If-None-Match",
+    {"type": "string"},
+    "An ETag from an earlier answer: while it still matches, the answer is 304 without a body.",
+)
+IF_MATCH = _header(
+    "If-Match",
+    {"type": "string"},
+    "The hero's ETag: the write happens only if the hero has not changed since (else 412).",
+)
+# 1 to 255 characters, said in words: as a schema constraint schemathesis would send longer
+# keys and expect a 400, which only a server that checks the key answers.
+IDEMPOTENCY_KEY = _header(
+    "Idempotency-Key",
+    {"type": "string"},
+    "A key of the client's choosing, 1 to 255 characters: a retry with the same key and body "
+    "answers the first answer again and creates nothing.",
+)
+# Response headers are not `required`: servers before conditional requests send none.
+HERO_ETAG = _header(
+    "ETag",
+    {"type": "string", "pattern": '^"[^"]*"$'},
+    'The hero\'s strong entity tag, e.g. "3", for If-None-Match and If-Match.',
+    response=[200, 201, 304],
+)
+LIST_ETAG = _header(
+    "ETag",
+    {"type": "string", "pattern": '^W/"[^"]*"$'},
+    'The page\'s weak entity tag, W/"...", for If-None-Match.',
+    response=[200, 304],
+)
+LINK = _header(
+    "Link",
+    {"type": "string"},
+    'Links to other pages (RFC 8288): `<url>; rel="next"`, `rel="prev"`, `rel="first"`.',
+    response=[200],
+)
+LOCATION = _header(
+    "Location",
+    {"type": "string", "format": "uri"},
+    "The new hero's URL.",
+    response=[201],
+)
+
+
 class HeroAutoSchema(AutoSchema):
-    """Adds documented error answers, and marks reads as public."""
+    """Adds documented error and 304 answers, and marks reads as public."""
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if direction == "request" and isinstance(field, StrictCharField):
             schema["pattern"] = TEXT_PATTERN
+        return schema
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "response" and isinstance(serializer, HeroSerializer):
+            # Every answer has every field, `age` as null when there is none: typed
+            # clients must not make callers handle a missing value.
+            schema["required"] = list(schema["properties"])
         return schema
 
     def _get_parameters(self):
@@ -135,21 +202,19 @@ class HeroAutoSchema(AutoSchema):
 
     def get_auth(self):
         if self.method in SAFE_METHODS:
-            return [{}]
+            return [{}]  # made `security: []` by postprocess_schema
         return [auth for auth in super().get_auth() if auth]
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         action = getattr(self.view, "action", None)
-        codes = {
-            "list": ["400"],
-            "retrieve": ["404"],
-            "create": ["400", "401", "403", "413", "415"],
-            "update": ["400", "401", "403", "404", "413", "415"],
-            "partial_update": ["400", "401", "403", "404", "413", "415"],
-            "destroy": ["401", "403", "404"],
-        }.get(action, [])
-        for code in codes:
+        for response in responses.values():
+            if action in SUCCESS and not response.get("description"):
+                response["description"] = SUCCESS[action]
+        if action in CONDITIONAL_READS:
+            responses["304"] = self._get_response_for_code(None, "304", direction=direction)
+            responses["304"]["description"] = NOT_MODIFIED
+        for code in ERROR_CODES.get(action, []):
             if code != "400":
                 serializer = ErrorSerializer
             elif action == "list":
@@ -181,9 +246,17 @@ FILTER_PARAMETERS = [
     _filter("age__gte", _AGE, "Heroes at least this old."),
     _filter("age__lte", _AGE, "Heroes at most this old."),
     _filter("age__isnull", {"type": "boolean"}, "true: only heroes without an age; false: with."),
-    _filter("search", _NAME, "Heroes whose name contains this, ignoring case."),
+    _filter(
+        "search",
+        _NAME,
+        "Searches the hero name: heroes whose name contains every word of this "
+        "(words split at spaces), ignoring case. Searches nothing else.",
+    ),
 ]
 FILTER_NAMES = frozenset(parameter.name for parameter in FILTER_PARAMETERS)
+
+# Names for enum members in generated clients: "-age" becomes age_desc.
+ORDERING_NAMES = [term.lstrip("-") + ("_desc" if term[0] == "-" else "") for term in ORDERING_TERMS]
 
 LIST_PARAMETERS = [
     *FILTER_PARAMETERS,
@@ -191,19 +264,108 @@ LIST_PARAMETERS = [
         "ordering",
         {
             "type": "array",
-            "items": {"type": "string", "enum": ORDERING_TERMS},
+            "items": {"type": "string", "enum": ORDERING_TERMS, "x-enum-varnames": ORDERING_NAMES},
             "minItems": 1,
             "uniqueItems": True,
         },
-        "Comma-separated sort keys; prefix with '-' to reverse. "
+        "Sort keys, comma-separated (`ordering=-age,name`) or repeated "
+        "(`ordering=-age&ordering=name`); prefix with '-' to reverse. "
         "Heroes without an age sort last either way. Default: id.",
         style="form",
         explode=False,
     ),
 ]
 
+_WRITE = "Needs a token (or a session) whose user has the Django permission `{}`."
+_IF_MATCH = " With `If-Match`, it happens only if the hero is unchanged since that ETag (else 412)."
+
+HERO_OPERATIONS = {
+    "list": extend_schema(
+        summary="List heroes",
+        description=(
+            "A page of heroes (at most 100), filtered by name and age, searched by name and "
+            "sorted by `ordering`; by id unless told otherwise. Anyone may read. The answer's "
+            "weak `ETag` serves for `If-None-Match` (304 while the page is unchanged); `Link` "
+            "names the next, previous and first pages."
+        ),
+        parameters=[*LIST_PARAMETERS, IF_NONE_MATCH, LIST_ETAG, LINK],
+    ),
+    "retrieve": extend_schema(
+        summary="Read a hero",
+        description=(
+            "One hero by id. Anyone may read. The answer's strong `ETag` serves for "
+            "`If-None-Match` (304 while the hero is unchanged) and for `If-Match` on writes."
+        ),
+        parameters=[IF_NONE_MATCH, HERO_ETAG],
+    ),
+    "create": extend_schema(
+        summary="Create a hero",
+        description=(
+            "Creates a hero and answers it with its `Location` and `ETag`. "
+            + _WRITE.format("heroes.add_hero")
+            + " With an `Idempotency-Key`, a retry with the same key and body answers the "
+            "first answer again and creates nothing. " + FORMS_ACCEPTED
+        ),
+        request=HERO_BODY,
+        parameters=[IDEMPOTENCY_KEY, HERO_ETAG, LOCATION],
+    ),
+    "update": extend_schema(
+        summary="Replace a hero",
+        description=(
+            "Replaces every field of a hero: `name` and `secret_name` are required, and an "
+            "`age` left out is cleared. "
+            + _WRITE.format("heroes.change_hero")
+            + _IF_MATCH
+            + " "
+            + FORMS_ACCEPTED
+        ),
+        request=HERO_BODY,
+        parameters=[IF_MATCH, HERO_ETAG],
+    ),
+    "partial_update": extend_schema(
+        summary="Change some fields of a hero",
+        description=(
+            "Changes only the fields sent; `age: null` clears the age. "
+            + _WRITE.format("heroes.change_hero")
+            + _IF_MATCH
+            + " "
+            + FORMS_ACCEPTED
+        ),
+        request=HERO_BODY,
+        parameters=[IF_MATCH, HERO_ETAG],
+    ),
+    "destroy": extend_schema(
+        summary="Delete a hero",
+        description="Deletes a hero. " + _WRITE.format("heroes.delete_hero") + _IF_MATCH,
+        parameters=[IF_MATCH],
+    ),
+}
+
 
 class CookieSessionScheme(SessionScheme):
     """Documents CookieSessionAuthentication as the session cookie it reads."""
 
     target_class = "heroes.speed.authentication.CookieSessionAuthentication"
+
+
+PAGE_EXAMPLES = {
+    "count": 250,
+    "next": "http://127.0.0.1:8000/heroes/?limit=100&offset=200",
+    "previous": "http://127.0.0.1:8000/heroes/?limit=100",
+}
+
+
+def postprocess_schema(result, generator, request, public):
+    """Fixes what the per-operation schema cannot reach (a drf-spectacular hook)."""
+    for path_item in result["paths"].values():
+        for operation in path_item.values():
+            if operation.get("security") == [{}]:
+                # Anyone may call it. `[{}]` reads as "credentials required" to typed
+                # clients (openapi-python-client's AuthenticatedClient); `[]` requires none.
+                operation["security"] = []
+    page = result["components"]["schemas"]["PaginatedHeroList"]
+    # next and previous are in every page, null at either end.
+    page["required"] = list(page["properties"])
+    for name, example in PAGE_EXAMPLES.items():
+        page["properties"][name]["example"] = example  # not DRF's api.example.org/accounts/
+    return result

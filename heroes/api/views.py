@@ -1,7 +1,7 @@
 from http import HTTPStatus
 
 from django.db import transaction
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema_view
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -19,7 +19,7 @@ from heroes.api.filters import (
 from heroes.api.idempotency import IdempotentCreateMixin
 from heroes.api.pagination import HeroPagination
 from heroes.api.permissions import HeroPermissions
-from heroes.api.schema import HERO_BODIES, LIST_PARAMETERS, HeroAutoSchema
+from heroes.api.schema import HERO_OPERATIONS, HeroAutoSchema
 from heroes.api.serializers import HeroSerializer
 from heroes.models import Hero
 from heroes.speed import reads, saving, shortcut
@@ -28,12 +28,7 @@ PAGE_PARAMETERS = {HeroPagination.limit_query_param, HeroPagination.offset_query
 AGE_RANGE_PARAMETERS = {"age__gte", "age__lte"}
 
 
-@extend_schema_view(
-    list=extend_schema(parameters=LIST_PARAMETERS),
-    create=extend_schema(request=HERO_BODIES),
-    update=extend_schema(request=HERO_BODIES),
-    partial_update=extend_schema(request=HERO_BODIES),
-)
+@extend_schema_view(**HERO_OPERATIONS)
 class HeroViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
     """Create, list, read, update and delete heroes."""
 

@@ -1,8 +1,10 @@
 from http import HTTPStatus
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.models import Token
 
 from heroes.models import Hero
@@ -56,3 +58,63 @@ def test_token_from_management_command_authorizes_writes(api_client, writer):
     assert key in out.getvalue()
     assert response.status_code == HTTPStatus.CREATED
     assert Hero.objects.count() == 1
+
+
+@pytest.fixture(scope="module")
+def token_responses() -> dict:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    components = schema["components"]["schemas"]
+    responses = schema["paths"]["/auth/token/"]["post"]["responses"]
+    return {
+        int(code): components[_ref_name(response["content"]["application/json"]["schema"])]
+        for code, response in responses.items()
+    }
+
+
+def _ref_name(schema: dict) -> str:
+    return schema["$ref"].rsplit("/", 1)[-1]
+
+
+def _assert_documented(response, token_responses) -> None:
+    model = token_responses[response.status_code]
+    assert set(response.json()) <= set(model["properties"])
+    assert set(model.get("required", [])) <= set(response.json())
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "keys"),
+    [
+        ("{bad", "application/json", HTTPStatus.BAD_REQUEST, {"detail"}),
+        ("{}", "application/json", HTTPStatus.BAD_REQUEST, {"username", "password"}),
+        (
+            '{"username": "a", "password": "b"}',
+            "application/json",
+            HTTPStatus.BAD_REQUEST,
+            {"non_field_errors"},
+        ),
+        ("x", "text/plain", HTTPStatus.UNSUPPORTED_MEDIA_TYPE, {"detail"}),
+    ],
+)
+def test_token_error_bodies_are_their_documented_models(
+    api_client, db, token_responses, body, content_type, status, keys
+):
+    response = api_client.generic("POST", TOKEN_URL, body, content_type=content_type)
+
+    assert response.status_code == status
+    assert set(response.json()) == keys
+    _assert_documented(response, token_responses)
+
+
+def test_token_rate_limit_answers_the_documented_error_model(
+    api_client, db, settings, token_responses
+):
+    settings.LOGIN_ATTEMPTS = 1
+    credentials = {"username": "a", "password": "b"}
+    api_client.post(TOKEN_URL, credentials, format="json")
+
+    response = api_client.post(TOKEN_URL, credentials, format="json")
+
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert set(response.json()) == {"detail"}
+    assert int(response["Retry-After"]) > 0
+    _assert_documented(response, token_responses)
