@@ -220,6 +220,7 @@ SPECTACULAR_SETTINGS = {
         "or a session, and Django model permissions."
     ),
     "VERSION": "1.0.0",
+    "LICENSE": {"name": "MIT", "url": "https://opensource.org/license/mit"},
     "SERVE_INCLUDE_SCHEMA": False,
     # Separate HeroRequest / Hero components: secret_name appears only in requests.
     "COMPONENT_SPLIT_REQUEST": True,

@@ -6,13 +6,14 @@ strong: equal tags mean the same JSON. A list's ETag is weak, a digest of the pa
 browsable API's HTML is another representation, for people.
 """
 
+import pickle
 from hashlib import blake2b
 from http import HTTPStatus
 
 from django.conf import settings
 from django.http import HttpResponseNotModified
 from django.utils.http import parse_etags
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 
 from heroes.models import Hero
@@ -39,7 +40,8 @@ def hero_etag(hero: Hero) -> str:
 
 
 def list_etag(url: str, count: int, rows: list[tuple]) -> str:
-    digest = blake2b(repr((url, count, rows)).encode(), digest_size=16).hexdigest()
+    # pickle: an exact serialization of rows of numbers, text and None, faster than repr().
+    digest = blake2b(pickle.dumps((url, count, rows), protocol=5), digest_size=16).hexdigest()
     return f'W/"{digest}"'
 
 
@@ -66,7 +68,7 @@ def expected_version(request: Request, hero: Hero) -> int | None:
     etag = hero_etag(hero)
     if _none_match_names(request, etag):
         raise PreconditionFailed("The hero matches If-None-Match: it exists, at that ETag.")
-    if "HTTP_IF_MATCH" not in request.META:
+    if not request.META.get("HTTP_IF_MATCH", "").strip():
         if settings.HEROES_REQUIRE_IF_MATCH:
             raise PreconditionRequired()
         return None
@@ -76,32 +78,28 @@ def expected_version(request: Request, hero: Hero) -> int | None:
 def _check_if_match(request: Request, etag: str) -> list[str] | None:
     # Strong comparison: a weak tag never matches. `*` matches any current hero, and
     # there is one, or this would have been a 404.
-    header = request.META.get("HTTP_IF_MATCH")
-    if header is None:
-        return None
-    tags = _tags("If-Match", header)
+    header = request.META.get("HTTP_IF_MATCH", "").strip()
+    if not header:
+        return None  # absent, or empty: no condition
+    tags = parse_etags(header)
+    if not tags:
+        # An unquoted version (If-Match: 3) matches nothing: say why, not "changed".
+        raise PreconditionFailed(
+            'If-Match holds no entity tag: send "*" or the ETag as the server sent it, '
+            'quotes included (e.g. "3").'
+        )
     if tags != ["*"] and etag not in tags:
         raise PreconditionFailed()
     return tags
 
 
 def _none_match_names(request: Request, etag: str) -> bool:
-    # Weak comparison: W/"1" and "1" match.
+    # Weak comparison: W/"1" and "1" match. A value that holds no tag names nothing.
     header = request.META.get("HTTP_IF_NONE_MATCH")
     if header is None:
         return False
-    tags = _tags("If-None-Match", header)
-    return tags == ["*"] or _opaque(etag) in {_opaque(tag) for tag in tags}
-
-
-def _tags(name: str, header: str) -> list[str]:
     tags = parse_etags(header)
-    if not tags:
-        # An unquoted version (If-Match: 3) would never match: say so, rather than 412.
-        raise ValidationError(
-            {name: ['Send "*" or quoted ETags as the server sent them, e.g. "3".']}
-        )
-    return tags
+    return tags == ["*"] or _opaque(etag) in {_opaque(tag) for tag in tags}
 
 
 def _opaque(tag: str) -> str:

@@ -34,10 +34,13 @@ META_KEY = "HTTP_IDEMPOTENCY_KEY"
 REPLAYED_HEADER = "Idempotent-Replayed"
 # The response headers a replay repeats, when the first answer had them.
 STORED_HEADERS = ("Location", "ETag")
-# A Structured Field String (RFC 8941 3.3.3): printable ASCII, `"` and `\` escaped.
-SF_STRING = re.compile(r'"((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\])*)"')
+# The key, also as the schema documents it (heroes.api.schema): printable ASCII, bare (no
+# leading '"', no space at either end), or a Structured Field String (RFC 8941 3.3.3) with
+# `"` and `\` escaped. Either way at most IDEMPOTENCY_KEY_MAX_LENGTH characters.
+BARE_KEY = rf"[!#-~](?:[ -~]{{0,{IDEMPOTENCY_KEY_MAX_LENGTH - 2}}}[!-~])?"
+QUOTED_KEY = rf'"(?:[ !#-\[\]-~]|\\["\\]){{1,{IDEMPOTENCY_KEY_MAX_LENGTH}}}"'
+KEY = re.compile(rf"(?P<bare>{BARE_KEY})|(?P<quoted>{QUOTED_KEY})")
 SF_ESCAPE = re.compile(r"\\([\"\\])")
-PRINTABLE = re.compile(r"[\x20-\x7e]+")
 INVALID_KEY = (
     f"{HEADER} must be 1 to {IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters, "
     'bare or as a quoted string ("...").'
@@ -66,13 +69,12 @@ class KeyInUse(exceptions.APIException):
 
 def parse_key(value: str) -> str:
     """The key in a header value: a Structured Field String or a bare token."""
-    value = value.strip(" \t")
-    quoted = SF_STRING.fullmatch(value)
-    key = SF_ESCAPE.sub(r"\1", quoted.group(1)) if quoted else value
-    malformed = quoted is None and value.startswith('"')
-    if malformed or not PRINTABLE.fullmatch(key) or len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+    match = KEY.fullmatch(value.strip(" \t"))
+    if match is None:
         raise exceptions.ValidationError({HEADER: [INVALID_KEY]})
-    return key
+    if match["quoted"] is None:
+        return match["bare"]
+    return SF_ESCAPE.sub(r"\1", match["quoted"][1:-1])
 
 
 def fingerprint(request) -> str:

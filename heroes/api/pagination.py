@@ -1,7 +1,7 @@
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
-from rest_framework.utils.urls import remove_query_param
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from heroes.api.serializers import INTEGER_TEXT
 
@@ -27,13 +27,24 @@ class HeroPagination(LimitOffsetPagination):
 
     def get_paginated_response(self, data) -> Response:
         next_link, previous_link = self.get_next_link(), self.get_previous_link()
-        first_link = remove_query_param(self.request.build_absolute_uri(), self.offset_query_param)
         # RFC 8288, for clients that follow links without reading the body.
-        links = [(next_link, "next"), (previous_link, "prev"), (first_link, "first")]
+        links = [
+            (next_link, "next"),
+            (previous_link, "prev"),
+            (self.first_link(next_link), "first"),
+        ]
         return Response(
             {"count": self.count, "next": next_link, "previous": previous_link, "results": data},
             headers={"Link": ", ".join(f'<{url}>; rel="{rel}"' for url, rel in links if url)},
         )
+
+    def first_link(self, next_link: str | None) -> str:
+        """The first page, with the limit as applied, as DRF spells the other links."""
+        if next_link is None:
+            next_link = replace_query_param(
+                self.request.build_absolute_uri(), self.limit_query_param, self.limit
+            )
+        return remove_query_param(next_link, self.offset_query_param)
 
     def get_limit(self, request) -> int:
         raw = request.query_params.get(self.limit_query_param)

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
 from heroes.api.filters import ORDERING_FIELDS
+from heroes.api.idempotency import BARE_KEY, QUOTED_KEY
 from heroes.api.serializers import HeroSerializer, StrictCharField
 from heroes.models import AGE_MAX, NAME_MAX_LENGTH
 
@@ -31,13 +32,18 @@ def _messages() -> serializers.ListField:
 
 
 class HeroValidationErrorSerializer(serializers.Serializer):
-    """A 400 for a bad hero body: messages per field, or `detail` for unparsable JSON."""
+    """A 400 for a bad hero body (or Idempotency-Key): messages per field, or `detail`."""
 
     name = _messages()
     age = _messages()
     secret_name = _messages()
     non_field_errors = _messages()
     detail = serializers.CharField(required=False)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["Idempotency-Key"] = _messages()  # not a Python name: declared here
+        return fields
 
 
 class HeroQueryErrorSerializer(serializers.Serializer):
@@ -130,48 +136,55 @@ def _header(name: str, schema: dict, description: str, **kwargs) -> OpenApiParam
     return OpenApiParameter(name, schema, location, description=description, **kwargs)
 
 
+# Any text: "*" or the entity tags the server sent. A value that holds no entity tag
+# matches nothing (If-Match then answers 412), as the descriptions say.
+_ENTITY_TAGS = {"type": "string"}
 IF_NONE_MATCH = _header(
     "If-None-Match",
-    {"type": "string"},
+    _ENTITY_TAGS,
     "An ETag from an earlier answer: while it still matches, the answer is 304 without a body.",
 )
 IF_MATCH = _header(
     "If-Match",
-    {"type": "string"},
+    _ENTITY_TAGS,
     "The hero's ETag: the write happens only if the hero has not changed since (else 412).",
 )
-# 1 to 255 characters, said in words: as a schema constraint schemathesis would send longer
-# keys and expect a 400, which only a server that checks the key answers.
 IDEMPOTENCY_KEY = _header(
     "Idempotency-Key",
-    {"type": "string"},
-    "A key of the client's choosing, 1 to 255 characters: a retry with the same key and body "
-    "answers the first answer again and creates nothing.",
+    # Exactly what heroes.api.idempotency.parse_key accepts: 1 to 255 printable ASCII
+    # characters, bare (no leading '"', no space at either end) or as a quoted string.
+    {"type": "string", "pattern": rf"^(?:{BARE_KEY}|{QUOTED_KEY})$"},
+    "A key of the client's choosing (a UUID, say), 1 to 255 printable ASCII characters, bare "
+    'or as a quoted string ("..."): a retry with the same key and body answers the first '
+    "answer again and creates nothing.",
 )
-# Response headers are not `required`: servers before conditional requests send none.
 HERO_ETAG = _header(
     "ETag",
     {"type": "string", "pattern": '^"[^"]*"$'},
     'The hero\'s strong entity tag, e.g. "3", for If-None-Match and If-Match.',
     response=[200, 201, 304],
+    required=True,
 )
 LIST_ETAG = _header(
     "ETag",
     {"type": "string", "pattern": '^W/"[^"]*"$'},
     'The page\'s weak entity tag, W/"...", for If-None-Match.',
     response=[200, 304],
+    required=True,
 )
 LINK = _header(
     "Link",
     {"type": "string"},
     'Links to other pages (RFC 8288): `<url>; rel="next"`, `rel="prev"`, `rel="first"`.',
     response=[200],
+    required=True,
 )
 LOCATION = _header(
     "Location",
     {"type": "string", "format": "uri"},
     "The new hero's URL.",
     response=[201],
+    required=True,
 )
 
 

@@ -119,3 +119,12 @@ def test_list_heroes_first_page_links_only_next_and_first(api_client, heroes):
     response = api_client.get(LIST_URL, {"limit": 10})
 
     assert set(_links(response["Link"])) == {"next", "first"}
+
+
+@pytest.mark.parametrize("offset", [None, 0, 140, 500])
+def test_list_heroes_first_link_carries_the_applied_limit(api_client, heroes, offset):
+    query = {"limit": 500} if offset is None else {"limit": 500, "offset": offset}
+
+    response = api_client.get(LIST_URL, query)
+
+    assert _links(response["Link"])["first"] == "http://testserver/heroes/?limit=100"

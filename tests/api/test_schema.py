@@ -6,7 +6,9 @@ import pytest
 from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
+from rest_framework.exceptions import ValidationError
 
+from heroes.api.idempotency import parse_key
 from heroes.api.schema import NO_NUL_PATTERN, TEXT_PATTERN
 from heroes.models import AGE_MAX, NAME_MAX_LENGTH
 
@@ -281,6 +283,11 @@ def _headers(operation: dict, location: str = "header") -> dict:
     return {p["name"]: p for p in operation.get("parameters", []) if p["in"] == location}
 
 
+def _properties(schema: dict, response: dict) -> dict:
+    name = response["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    return schema["components"]["schemas"][name]["properties"]
+
+
 @pytest.mark.parametrize(("path", "weak"), [("/heroes/", True), ("/heroes/{id}/", False)])
 def test_schema_documents_conditional_reads(schema, path, weak):
     operation = schema["paths"][path]["get"]
@@ -325,9 +332,10 @@ def test_schema_documents_idempotent_creates(schema):
     key = _headers(operation)["Idempotency-Key"]
 
     assert key.get("required", False) is False
-    assert key["schema"] == {"type": "string"}
-    assert "1 to 255 characters" in key["description"]
+    assert "1 to 255 printable ASCII characters" in key["description"]
     assert set(responses["201"]["headers"]) == {"Location", "ETag"}
+    assert all(header["required"] for header in responses["201"]["headers"].values())
+    assert set(_properties(schema, responses["400"])) >= {"Idempotency-Key", "name"}
     assert responses["409"]["description"] == (
         "A request with this Idempotency-Key is still being processed."
     )
@@ -349,3 +357,35 @@ def test_schema_documents_every_error_body_of_the_token_endpoint(schema):
     }
     for code in ("413", "415", "429"):
         assert responses[code]["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "8e03978e-40d5-43e8-bc93-6894a57f9324",
+        '"8e03978e"',
+        '"say \\"hi\\""',
+        "a b",
+        "x" * 255,
+        '"' + "x" * 255 + '"',
+        "",
+        " ",
+        '""',
+        '"open',
+        "x" * 256,
+        '"' + "x" * 256 + '"',
+        "caf\u00e9",
+        "a\tb",
+    ],
+)
+def test_schema_idempotency_key_pattern_is_what_the_server_accepts(schema, value):
+    operation = schema["paths"]["/heroes/"]["post"]
+    pattern = _headers(operation)["Idempotency-Key"]["schema"]["pattern"]
+    try:
+        parse_key(value)
+    except ValidationError:
+        accepted = False
+    else:
+        accepted = True
+
+    assert bool(re.fullmatch(pattern, value)) is accepted

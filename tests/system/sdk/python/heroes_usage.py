@@ -8,6 +8,7 @@ and deletes the heroes it made.
 """
 
 import sys
+import uuid
 from http import HTTPStatus
 from typing import Any, TypeVar
 
@@ -86,13 +87,13 @@ def main(
     created: list[int] = []
     try:
         for name, age in [("Deadpond", None), ("Spider-Boy", 16), ("Rusty-Man", 48)]:
-            answer = heroes_create.sync_detailed(
-                client=writer,
-                body=HeroRequest(name=name, secret_name=f"Secret {name}", age=age),
-                idempotency_key=f"create-{name}",
-            )
+            body = HeroRequest(name=name, secret_name=f"Secret {name}", age=age)
+            key = str(uuid.uuid4())  # one per hero: a retry with it creates nothing more
+            answer = heroes_create.sync_detailed(client=writer, body=body, idempotency_key=key)
             hero = expect(answer, HTTPStatus.CREATED, Hero)
             check(hero.name == name and hero.age == age, f"created {hero}")
+            retry = heroes_create.sync_detailed(client=writer, body=body, idempotency_key=key)
+            check(expect(retry, HTTPStatus.CREATED, Hero).id == hero.id, f"retried {hero}")
             created.append(hero.id)
         spider = created[1]
 

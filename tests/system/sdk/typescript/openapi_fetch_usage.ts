@@ -1,5 +1,6 @@
 // Types from openapi-typescript, used through openapi-fetch, against a running Heroes API:
 //   node dist/openapi_fetch_usage.js BASE_URL WRITER PASSWORD READER PASSWORD
+import { randomUUID } from 'node:crypto';
 import createClient from 'openapi-fetch';
 
 import type { operations, paths } from './generated/schema';
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
     for (const [name, age] of HEROES) {
       const answer = await writer.POST('/heroes/', {
         body: { name, age, secret_name: `Secret ${name}` },
-        params: { header: { 'Idempotency-Key': `create-${name}` } },
+        params: { header: { 'Idempotency-Key': randomUUID() } },
       });
       const hero = expectData(answer, 201);
       check(hero.name === name && hero.age === age, `created ${JSON.stringify(hero)}`);
