@@ -72,7 +72,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # CORS before anything that answers early: every answer below (errors, 413s and the
     # cookie-less short-cut included) gets its headers; preflights get the security ones.
-    "corsheaders.middleware.CorsMiddleware",
+    "heroes.speed.cors.CorsMiddleware",
     "heroes.guards.body_size.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "heroes.api.trailing_slash.OptionalTrailingSlashMiddleware",

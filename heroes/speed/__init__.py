@@ -21,4 +21,6 @@ Each module names the benchmark rows it pays for:
 - `parsers`: JSON bodies read by orjson, DRF's parser for the rest (create, patch).
 - `renderers`: DRF's JSON written by orjson (list, every row).
 - `messages`: message storage built only when a page uses it (one hero, every row).
+- `cors`: django-cors-headers' middleware, without copying every header of requests that
+  send no Origin (one hero, every row).
 """
