@@ -292,6 +292,17 @@ LIST_PARAMETERS = [
 _WRITE = "Needs a token (or a session) whose user has the Django permission `{}`."
 _IF_MATCH = " With `If-Match`, it happens only if the hero is unchanged since that ETag (else 412)."
 
+
+def _change(summary: str, what: str):
+    """PUT and PATCH: a hero body, a change permission and If-Match."""
+    return extend_schema(
+        summary=summary,
+        description=what + _WRITE.format("heroes.change_hero") + _IF_MATCH + " " + FORMS_ACCEPTED,
+        request=HERO_BODY,
+        parameters=[IF_MATCH, HERO_ETAG],
+    )
+
+
 HERO_OPERATIONS = {
     "list": extend_schema(
         summary="List heroes",
@@ -322,30 +333,14 @@ HERO_OPERATIONS = {
         request=HERO_BODY,
         parameters=[IDEMPOTENCY_KEY, HERO_ETAG, LOCATION],
     ),
-    "update": extend_schema(
-        summary="Replace a hero",
-        description=(
-            "Replaces every field of a hero: `name` and `secret_name` are required, and an "
-            "`age` left out is cleared. "
-            + _WRITE.format("heroes.change_hero")
-            + _IF_MATCH
-            + " "
-            + FORMS_ACCEPTED
-        ),
-        request=HERO_BODY,
-        parameters=[IF_MATCH, HERO_ETAG],
+    "update": _change(
+        "Replace a hero",
+        "Replaces every field of a hero: `name` and `secret_name` are required, and an "
+        "`age` left out is cleared. ",
     ),
-    "partial_update": extend_schema(
-        summary="Change some fields of a hero",
-        description=(
-            "Changes only the fields sent; `age: null` clears the age. "
-            + _WRITE.format("heroes.change_hero")
-            + _IF_MATCH
-            + " "
-            + FORMS_ACCEPTED
-        ),
-        request=HERO_BODY,
-        parameters=[IF_MATCH, HERO_ETAG],
+    "partial_update": _change(
+        "Change some fields of a hero",
+        "Changes only the fields sent; `age: null` clears the age. ",
     ),
     "destroy": extend_schema(
         summary="Delete a hero",
