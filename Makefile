@@ -9,7 +9,7 @@ PORT ?= 8000
 WITH_KEY = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}"
 
 .PHONY: run test check test-sqlite test-postgres pytest-sqlite pytest-postgres migrations-check \
-	test-browser screenshots chromium lint format install static bench bench-setup wrk
+	test-browser screenshots chromium nginx lint format install static bench bench-setup wrk
 
 install: $(VENV)/.installed
 
@@ -25,7 +25,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 static: install .secret_key
 	$(WITH_KEY) $(BIN)/python manage.py collectstatic --noinput -v0
 
-run: static
+run: static nginx
 	$(WITH_KEY) $(BIN)/python manage.py migrate --noinput
 	@echo ""
 	@echo "Heroes API     http://127.0.0.1:$(PORT)/heroes/"
@@ -39,7 +39,11 @@ run: static
 	@echo "Create a token:        DJANGO_SECRET_KEY=\$$(cat .secret_key) $(BIN)/python manage.py drf_create_token <username>"
 	@echo "   or: curl -X POST -d 'username=<u>&password=<p>' http://127.0.0.1:$(PORT)/auth/token/"
 	@echo ""
-	$(WITH_KEY) DJANGO_HTTPS=$${DJANGO_HTTPS:-0} PORT=$(PORT) exec $(BIN)/gunicorn --config gunicorn.conf.py
+	$(WITH_KEY) DJANGO_HTTPS=$${DJANGO_HTTPS:-0} PORT=$(PORT) exec scripts/serve.sh
+
+# nginx in front of gunicorn (deploy/nginx.conf), as `make run` and the serving tests use it.
+nginx:
+	test -x /usr/sbin/nginx || scripts/install-system-packages.sh nginx
 
 lint: install
 	$(BIN)/ruff check .
@@ -58,13 +62,13 @@ check: lint migrations-check
 
 # One throwaway PostgreSQL server (scripts/with-postgres.sh) serves both passes: tests that
 # need PostgreSQL whatever the pass (two app servers sharing one database) use TEST_POSTGRES_URL.
-test: lint migrations-check static chromium bench-setup node_modules/.installed
+test: lint migrations-check static chromium nginx bench-setup node_modules/.installed
 	scripts/with-postgres.sh $(MAKE) --no-print-directory pytest-sqlite pytest-postgres
 
-test-sqlite: static chromium bench-setup
+test-sqlite: static chromium nginx bench-setup
 	scripts/with-postgres.sh $(MAKE) --no-print-directory pytest-sqlite
 
-test-postgres: static chromium bench-setup
+test-postgres: static chromium nginx bench-setup
 	scripts/with-postgres.sh $(MAKE) --no-print-directory pytest-postgres
 
 # The two passes; they expect TEST_POSTGRES_URL, so run them through the targets above.
@@ -115,5 +119,5 @@ bench-setup: $(VENV)/.bench-installed wrk
 	$(BIN)/python -m benchmarks.run --setup
 
 # 10,000 and 1,000,000 heroes; several minutes. BENCH_ARGS="--rows 10000 --seconds 2" for less.
-bench: static bench-setup
+bench: static nginx bench-setup
 	$(WITH_KEY) $(BIN)/python -m benchmarks.run $(BENCH_ARGS)

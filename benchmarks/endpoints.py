@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from benchmarks.dataset import Dataset
-from benchmarks.lineup import FASTAPI, FLOOR, PROJECT
+from benchmarks.lineup import FASTAPI, FLOOR
 from benchmarks.measure import Request
 
 AGE_RANGE = "age__gte=30&age__lte=31"
@@ -36,14 +36,14 @@ def _get(path: Callable[[Dataset], str]) -> Callable[[str, Dataset], Request]:
 def _create(server: str, dataset: Dataset) -> Request | None:
     if server == FLOOR:
         return None
-    auth = f"Token {dataset.token}" if server == PROJECT else ""
+    auth = "" if server == FASTAPI else f"Token {dataset.token}"
     return Request("POST", "/heroes/", CREATE_BODY, authorization=auth)
 
 
 def _patch(server: str, dataset: Dataset) -> Request | None:
     if server == FLOOR:
         return None
-    auth = f"Token {dataset.token}" if server == PROJECT else ""
+    auth = "" if server == FASTAPI else f"Token {dataset.token}"
     return Request("PATCH", _one_path(server, dataset), PATCH_BODY, authorization=auth)
 
 

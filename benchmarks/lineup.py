@@ -1,10 +1,16 @@
-"""The three servers under test, each one worker process on its own copy of the same file."""
+"""The servers under test, each one worker process on its own copy of the same file.
+
+The project is served as `make run` serves it (nginx in front of gunicorn's sync worker).
+The serving candidates serve the same project another way; they run only when asked for
+(`--servers project,gunicorn,gthread`), to compare the CPU each way of serving costs.
+"""
 
 import json
 import re
+import sys
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from http.cookiejar import CookieJar
@@ -19,15 +25,29 @@ from benchmarks.servers import (
     server_env,
     sqlite_url,
     start_gunicorn,
+    start_served,
     start_server,
     stop,
 )
 
 PROJECT, FASTAPI, FLOOR = "project", "fastapi", "floor"
+# gunicorn alone, with its sync worker (a worker per connection) or its threaded one.
+GUNICORN_SYNC, GUNICORN_GTHREAD, GUNICORN_GEVENT = "gunicorn", "gthread", "gevent"
+GRANIAN = "granian"
+CANDIDATES = {
+    GUNICORN_SYNC: {},
+    GUNICORN_GTHREAD: {"GUNICORN_CMD_ARGS": "--worker-class gthread --threads 4"},
+    GUNICORN_GEVENT: {"GUNICORN_CMD_ARGS": "--worker-class gevent --worker-connections 1000"},
+    GRANIAN: {},
+}
 LABELS = {
-    PROJECT: "Django project (gunicorn)",
+    PROJECT: "Django project (nginx + gunicorn)",
     FASTAPI: "FastAPI + SQLModel (uvicorn)",
     FLOOR: "bare WSGI floor (gunicorn)",
+    GUNICORN_SYNC: "Django project, gunicorn sync alone",
+    GUNICORN_GTHREAD: "Django project, gunicorn gthread alone",
+    GUNICORN_GEVENT: "Django project, gunicorn gevent alone",
+    GRANIAN: "Django project, granian alone",
 }
 # Worker recycling would restart Django mid-run and bill its start-up to the requests.
 NO_RECYCLING = {"GUNICORN_MAX_REQUESTS": "0"}
@@ -52,10 +72,20 @@ class Running:
 
 def _project(dataset: Dataset, logs: Path) -> Running:
     database = dataset.copy_for(PROJECT)
-    server = start_gunicorn(
+    server = start_served(
         sqlite_url(database), logs / f"{PROJECT}-{dataset.rows}.log", workers=1, **NO_RECYCLING
     )
     return Running(PROJECT, server, database)
+
+
+def _candidate(name: str) -> Callable[[Dataset, Path], Running]:
+    def start(dataset: Dataset, logs: Path) -> Running:
+        database = dataset.copy_for(name)
+        log = logs / f"{name}-{dataset.rows}.log"
+        env = {**NO_RECYCLING, **CANDIDATES[name]}
+        return Running(name, start_gunicorn(sqlite_url(database), log, workers=1, **env), database)
+
+    return start
 
 
 def _floor(dataset: Dataset, logs: Path) -> Running:
@@ -94,6 +124,33 @@ def _fastapi(dataset: Dataset, logs: Path) -> Running:
     return Running(FASTAPI, server, database)
 
 
+def _granian(dataset: Dataset, logs: Path) -> Running:
+    database = dataset.copy_for(GRANIAN)
+    port = free_port()
+    command = [
+        str(Path(sys.executable).with_name("granian")),
+        "--interface",
+        "wsgi",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--blocking-threads",
+        "1",
+        "--no-ws",
+        "--access-log",
+        "heroproject.wsgi:application",
+    ]
+    env = server_env(sqlite_url(database))
+    server = start_server(command, logs / f"{GRANIAN}-{dataset.rows}.log", env=env, port=port)
+    return Running(GRANIAN, server, database)
+
+
+_CANDIDATE_STARTERS = {GRANIAN: _granian}
+
+
 @contextmanager
 def serve(
     dataset: Dataset, logs: Path, names: list[str] | None = None
@@ -101,7 +158,9 @@ def serve(
     """Starts the servers (all three by default) and stops them afterwards, whatever happens."""
     with ExitStack() as stack:
         running = {}
-        for name, start in ((PROJECT, _project), (FASTAPI, _fastapi), (FLOOR, _floor)):
+        starters = [(PROJECT, _project), (FASTAPI, _fastapi), (FLOOR, _floor)]
+        starters += [(name, _CANDIDATE_STARTERS.get(name, _candidate(name))) for name in CANDIDATES]
+        for name, start in starters:
             if names is not None and name not in names:
                 continue
             running[name] = start(dataset, logs)

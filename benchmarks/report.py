@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.endpoints import ADMIN_ENDPOINTS, AGE_RANGE, ENDPOINTS
-from benchmarks.lineup import FASTAPI, FLOOR, LABELS, PROJECT
+from benchmarks.lineup import CANDIDATES, FASTAPI, FLOOR, LABELS, PROJECT
 
 HOT_SPOTS = Path(__file__).with_name("hot_spots.md")
 TITLES = {endpoint.key: endpoint.title for endpoint in ENDPOINTS}
@@ -202,6 +202,40 @@ def scale_table(figures: dict, markdown: bool) -> str:
     return _table(header, lines, markdown)
 
 
+def _slow(outcome: dict | None) -> str:
+    if not outcome:
+        return "-"
+    if not outcome["answered"]:
+        return f"0 of {outcome['requests']} answered"
+    return (
+        f"{outcome['answered']} of {outcome['requests']} answered,"
+        f" max {outcome['max_seconds'] * 1e3:,.0f} ms"
+    )
+
+
+def serving_table(figures: dict, markdown: bool) -> str | None:
+    """The project served each way, at the smallest table: CPU against FastAPI, slow clients."""
+    rows = _sizes(figures)[0]
+    data = figures["datasets"][rows]
+    servings = [
+        name
+        for name in (PROJECT, *CANDIDATES)
+        if any(name in cells for cells in data["endpoints"].values())
+    ]
+    if len(servings) < 2:
+        return None
+    keys = [endpoint.key for endpoint in ENDPOINTS if endpoint.key in data["endpoints"]]
+    header = ["serving", *(f"{TITLES[key]} / FastAPI" for key in keys), "while 40 slow clients"]
+    lines = []
+    for name in servings:
+        ratios = [
+            _fmt_ratio(_ratio(_cpu(figures, rows, key, name), _cpu(figures, rows, key, FASTAPI)))
+            for key in keys
+        ]
+        lines.append([LABELS[name], *ratios, _slow(data.get("slow_clients", {}).get(name))])
+    return _table(header, lines, markdown)
+
+
 def _has_admin(figures: dict) -> bool:
     return all("admin" in dataset for dataset in figures["datasets"].values())
 
@@ -237,6 +271,8 @@ def text(figures: dict) -> str:
         ]
     if len(figures["datasets"]) > 1:
         parts += ["\nScale: CPU per request, largest / smallest table", scale_table(figures, False)]
+    if (serving := serving_table(figures, markdown=False)) is not None:
+        parts += ["\nServing candidates: CPU per request / FastAPI's", serving]
     if _has_admin(figures):
         parts += ["\nDjango admin (per request)", admin_table(figures, markdown=False)]
     parts += ["\nGoals", goals_table(figures, markdown=False)]
@@ -324,6 +360,19 @@ def markdown(figures: dict, chart_name: str) -> str:
             scale_table(figures, markdown=True),
             "",
         ]
+    if (serving := serving_table(figures, markdown=True)) is not None:
+        lines += [
+            "## Serving",
+            "",
+            "The same project served other ways, beside the smallest table: CPU per request"
+            " against FastAPI's in the same rounds (every process of the serving counted,"
+            " nginx's too), and what a normal client saw while 20 connections trickled their"
+            " headers and 20 their bodies, a byte every 3 s (`benchmarks/slow_clients.py`):"
+            " requests answered within 5 s, and the slowest answer.",
+            "",
+            serving,
+            "",
+        ]
     lines += (
         []
         if not _has_admin(figures)
@@ -345,8 +394,10 @@ def markdown(figures: dict, chart_name: str) -> str:
         "",
         "- `make bench` runs `python -m benchmarks.run`: it seeds a SQLite file per row count"
         " with `manage.py seed_heroes --count N --seed 0`, copies it for each server, and starts:",
-        f"  - {LABELS[PROJECT]}: `gunicorn.conf.py`, production settings (DEBUG off, whitenoise,"
-        " persistent connections), `WEB_CONCURRENCY=1`, sync worker, access log on;",
+        f"  - {LABELS[PROJECT]}: served as `make run` serves it (`scripts/serve.sh`): nginx"
+        " (`deploy/nginx.conf`, one worker process) in front of gunicorn (`gunicorn.conf.py`),"
+        " production settings (DEBUG off, whitenoise, persistent connections),"
+        " `WEB_CONCURRENCY=1`, sync worker, access log on; the CPU of nginx counts too;",
         f"  - {LABELS[FASTAPI]}: `benchmarks/peers/fastapi_heroes.py`, the tutorial's final"
         " version, in its own virtualenv (`.venv-peers`, `benchmarks/peers/requirements.txt`),"
         " one process, uvloop and httptools, access log on;",

@@ -22,14 +22,22 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from benchmarks import dataset as datasets
-from benchmarks import peer_venv, report
+from benchmarks import peer_venv, report, slow_clients
 from benchmarks.endpoints import ADMIN_ENDPOINTS, ENDPOINTS, Endpoint, deep_offset
-from benchmarks.lineup import FASTAPI, FLOOR, PROJECT, Running, admin_session_cookie, get_json
+from benchmarks.lineup import (
+    CANDIDATES,
+    FASTAPI,
+    FLOOR,
+    PROJECT,
+    Running,
+    admin_session_cookie,
+    get_json,
+)
 from benchmarks.lineup import serve as serve_all
 from benchmarks.measure import Request, Sample, run_sequential, run_wrk
 from benchmarks.servers import BASE_DIR
 
-SERVERS = [PROJECT, FASTAPI, FLOOR]
+SERVERS = [PROJECT, FASTAPI, FLOOR, *CANDIDATES]
 
 
 def _options(argv: list[str] | None) -> argparse.Namespace:
@@ -40,6 +48,12 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=50, help="Warm-up requests per server.")
     parser.add_argument(
         "--admin-requests", type=int, default=10, help="Admin pages per round (0: none)."
+    )
+    parser.add_argument(
+        "--slow-clients",
+        type=int,
+        default=12,
+        help="Seconds of slow clients per serving (0: none).",
     )
     parser.add_argument("--out", type=Path, default=BASE_DIR / "docs", help="Report folder.")
     parser.add_argument("--workdir", type=Path, help="Database files and logs (default: temp).")
@@ -54,7 +68,7 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
     options = parser.parse_args(argv)
     if options.smoke:
         options.rows, options.seconds, options.rounds = "300,600", 1, 1
-        options.warmup, options.admin_requests = 5, 2
+        options.warmup, options.admin_requests, options.slow_clients = 5, 2, 3
     options.row_counts = [int(rows) for rows in options.rows.split(",")]
     options.server_names = [name for name in SERVERS if name in options.servers.split(",")]
     options.endpoint_list = [e for e in ENDPOINTS if e.key in options.endpoints.split(",")]
@@ -181,9 +195,18 @@ def run_datasets(workdir: Path, options) -> dict[str, dict]:
             "hero_name": dataset.hero_name,
             "deep_offset": deep_offset(dataset),
         }
+    smallest = min(data)
     with ExitStack() as stack:
+        # The serving candidates differ in what serving costs, not in what the table size
+        # costs: they run beside the smallest table only.
         servers = {
-            rows: stack.enter_context(serve_all(dataset, workdir, options.server_names))
+            rows: stack.enter_context(
+                serve_all(
+                    dataset,
+                    workdir,
+                    [n for n in options.server_names if rows == smallest or n not in CANDIDATES],
+                )
+            )
             for rows, dataset in data.items()
         }
         for rows, dataset in data.items():
@@ -195,6 +218,13 @@ def run_datasets(workdir: Path, options) -> dict[str, dict]:
             measured = _measure_endpoint(endpoint, data, servers, options)
             for (rows, name), cell in measured.items():
                 results[rows]["endpoints"].setdefault(endpoint.key, {})[name] = cell
+        if options.slow_clients:
+            print("   slow clients", file=sys.stderr, flush=True)
+            results[smallest]["slow_clients"] = {
+                name: vars(slow_clients.attack(running.url, seconds=options.slow_clients))
+                for name, running in servers[smallest].items()
+                if name == PROJECT or name in CANDIDATES
+            }
         if options.admin_requests:
             print("   admin pages", file=sys.stderr, flush=True)
             for rows, admin in _measure_admin(data, servers, options).items():

@@ -1,4 +1,4 @@
-"""Real gunicorn servers for tests that need more than Django's test client."""
+"""Real servers (gunicorn, and nginx in front of it) for tests and the benchmark."""
 
 import os
 import secrets
@@ -6,11 +6,13 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,24 +94,33 @@ class Server:
         return self.log_path.read_text(errors="replace")
 
 
+def _answers(url: str, path: str | None) -> bool:
+    if path is None:  # only that the port takes connections
+        parts = urllib.parse.urlsplit(url)
+        with socket.socket() as sock:
+            return sock.connect_ex((parts.hostname, parts.port)) == 0
+    try:
+        with urllib.request.urlopen(f"{url}{path}", timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
 def wait_until_healthy(
     url: str,
     process: subprocess.Popen,
     log_path: Path,
     timeout: float = 60,
-    path: str = "/healthz",
+    path: str | None = "/healthz",
 ):
+    """Waits until `path` answers 200 (with None: until the port takes connections)."""
     deadline = time.monotonic() + timeout
     name = Path(str(process.args[0])).name if isinstance(process.args, list) else "server"
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"{name} exited early:\n{log_path.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(f"{url}{path}", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
+        if _answers(url, path):
+            return
         time.sleep(0.1)
     raise RuntimeError(f"{name} did not become healthy:\n{log_path.read_text(errors='replace')}")
 
@@ -120,7 +131,7 @@ def start_server(
     *,
     env: dict[str, str],
     port: int,
-    health_path: str = "/healthz",
+    health_path: str | None = "/healthz",
     cwd: Path = BASE_DIR,
 ) -> Server:
     """Starts an HTTP server command in its own process group and waits until it answers."""
@@ -164,6 +175,29 @@ def start_gunicorn(
     return start_server(command, log_path, env=env, port=port)
 
 
+def start_served(
+    database_url: str, log_path: Path, *, workers: int = 2, port: int | None = None, **extra_env
+) -> Server:
+    """Serves the app as `make run` does (scripts/serve.sh: nginx in front of gunicorn)."""
+    ensure_static_files()
+    port = port or free_port()
+    # Run as root, nginx's workers run as nobody: their temporary files live where nobody can
+    # reach them, not under pytest's private temporary directory.
+    run_dir = Path(tempfile.mkdtemp(prefix="heroes-serve-"))
+    run_dir.chmod(0o755)
+    env = server_env(
+        database_url,
+        PORT=str(port),
+        APP_PORT=str(free_port()),
+        HEROES_RUN_DIR=str(run_dir),
+        GUNICORN=str(GUNICORN),
+        WEB_CONCURRENCY=str(workers),
+        **extra_env,
+    )
+    env.pop("GUNICORN_BIND", None)
+    return start_server([str(BASE_DIR / "scripts" / "serve.sh")], log_path, env=env, port=port)
+
+
 def stop(process: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 30) -> None:
     if process.poll() is not None:
         return
@@ -178,16 +212,29 @@ def stop(process: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 
 
 
 @contextmanager
-def gunicorn(
-    database_url: str, log_path: Path, *, workers: int = 2, **extra_env
-) -> Iterator[Server]:
-    """A migrated database served by gunicorn for the length of the block."""
+def _migrated_and_started(start, database_url: str, log_path: Path, **options) -> Iterator[Server]:
     manage(database_url, "migrate", "--noinput", "-v0")
-    server = start_gunicorn(database_url, log_path, workers=workers, **extra_env)
+    server = start(database_url, log_path, **options)
     try:
         yield server
     finally:
         stop(server.process)
+
+
+def gunicorn(
+    database_url: str, log_path: Path, *, workers: int = 2, **extra_env
+) -> AbstractContextManager[Server]:
+    """A migrated database served by gunicorn for the length of the block."""
+    return _migrated_and_started(
+        start_gunicorn, database_url, log_path, workers=workers, **extra_env
+    )
+
+
+def served(
+    database_url: str, log_path: Path, *, workers: int = 2, **extra_env
+) -> AbstractContextManager[Server]:
+    """A migrated database served as `make run` serves it, for the length of the block."""
+    return _migrated_and_started(start_served, database_url, log_path, workers=workers, **extra_env)
 
 
 def sqlite_url(path: Path) -> str:

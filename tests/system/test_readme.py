@@ -1,7 +1,7 @@
 import re
 import subprocess
 
-from benchmarks.servers import BASE_DIR, create_user, gunicorn, sqlite_url
+from benchmarks.servers import BASE_DIR, create_user, served, sqlite_url
 
 
 def _curl_block(heading: str = "## The API with curl") -> str:
@@ -23,7 +23,8 @@ def test_readme_curl_examples_work_as_written(tmp_path):
         )
     )
 
-    with gunicorn(database_url, tmp_path / "gunicorn.log") as server:
+    # Served as `make run` serves it: nginx in front of gunicorn.
+    with served(database_url, tmp_path / "serve.log") as server:
         token = create_user(database_url, "admin", "pw", superuser=True)
         # The README's own API= and TOKEN= lines point at make run's defaults.
         script = re.sub(r"^API=.*$", f"API={server.url}", script, flags=re.MULTILINE)

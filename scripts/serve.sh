@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Serves the API as the README recommends: nginx on PORT in front of gunicorn on APP_PORT.
+#
+#   PORT=8000 scripts/serve.sh      (make run calls it; expects the environment of make run)
+#
+# PORT is nginx's port on 127.0.0.1 (NGINX_LISTEN=0.0.0.0:80 to listen elsewhere), APP_PORT
+# gunicorn's, on 127.0.0.1 only (default PORT + 1), HEROES_RUN_DIR nginx's pid, config and
+# temporary files (default .run/PORT).
+#
+# nginx (Debian's package) reads every request whole before gunicorn's sync workers see it,
+# keeps client connections alive and gzips JSON; deploy/nginx.conf says how. Both run in the
+# foreground of this script: when either stops, or on Ctrl-C or SIGTERM, both stop.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+PORT=${PORT:-8000}
+APP_PORT=${APP_PORT:-$((PORT + 1))}
+NGINX_LISTEN=${NGINX_LISTEN:-127.0.0.1:$PORT}
+GUNICORN=${GUNICORN:-.venv/bin/gunicorn}
+RUN_DIR=$(realpath -m "${HEROES_RUN_DIR:-.run/$PORT}")
+
+mkdir -p "$RUN_DIR"
+if [ "$(id -u)" -eq 0 ] && ! runuser -u nobody -- test -x "$RUN_DIR"; then
+    # Started as root, nginx runs its workers as nobody, who keep request bodies there.
+    echo "serve.sh: nginx's workers (user nobody) cannot reach $RUN_DIR;" \
+        "set HEROES_RUN_DIR to a directory they can reach" >&2
+    exit 1
+fi
+scripts/nginx-config.sh "$RUN_DIR" "$NGINX_LISTEN" "127.0.0.1:$APP_PORT" >"$RUN_DIR/nginx.conf"
+/usr/sbin/nginx -t -q -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf" -e stderr
+
+# nginx is the one proxy in front: the client's address is the last X-Forwarded-For entry.
+export DJANGO_NUM_PROXIES=${DJANGO_NUM_PROXIES:-1}
+export DJANGO_TRUSTED_PROXIES=${DJANGO_TRUSTED_PROXIES:-127.0.0.1}
+GUNICORN_BIND="127.0.0.1:$APP_PORT" "$GUNICORN" --config gunicorn.conf.py &
+gunicorn_pid=$!
+/usr/sbin/nginx -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf" -e stderr -g "daemon off;" &
+nginx_pid=$!
+
+stop() {
+    trap - INT TERM EXIT
+    # QUIT lets nginx finish the requests it is serving, as TERM does for gunicorn.
+    kill -QUIT "$nginx_pid" 2>/dev/null || true
+    kill -TERM "$gunicorn_pid" 2>/dev/null || true
+    wait "$nginx_pid" "$gunicorn_pid" 2>/dev/null || true
+}
+trap 'stop; exit 0' INT TERM
+trap stop EXIT
+# Whichever stops first takes the other down with it.
+wait -n "$gunicorn_pid" "$nginx_pid" || status=$?
+exit "${status:-1}"

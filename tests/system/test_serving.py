@@ -1,0 +1,206 @@
+"""The serving `make run` starts (scripts/serve.sh): nginx in front of gunicorn's sync workers."""
+
+import gzip
+import http.client
+import json
+import subprocess
+from http import HTTPStatus
+from urllib.parse import urlsplit
+
+import pytest
+
+from benchmarks import slow_clients
+from benchmarks.servers import (
+    BASE_DIR,
+    create_user,
+    free_port,
+    manage,
+    served,
+    sqlite_url,
+    start_server,
+    stop,
+)
+from tests.system.clients import HttpClient
+from tests.system.figures import record_figures
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("serving")
+    url = sqlite_url(tmp_path / "db.sqlite3")
+    # Three workers: 40 slow clients would hold every one of them, if they reached gunicorn.
+    with served(url, tmp_path / "serve.log", workers=3) as server:
+        server.token = create_user(url, "writer", PASSWORD, permissions=("add_hero",))
+        manage(url, "seed_heroes", "--count", "150", "--seed", "1")
+        yield server
+
+
+def _connection(server) -> http.client.HTTPConnection:
+    parts = urlsplit(server.url)
+    return http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+
+
+def test_serving_answers_while_slow_clients_hold_connections(server):
+    outcome = slow_clients.attack(server.url, slow_headers=20, slow_bodies=20, seconds=10)
+
+    record_figures("slow_clients", vars(outcome))
+    assert outcome.requests >= 20
+    # Each within the client's 5 s timeout; gunicorn alone answers none (docs/benchmarks.md).
+    assert outcome.answered == outcome.requests
+    assert "Traceback" not in server.log()
+
+
+def test_serving_keeps_connections_alive(server):
+    connection = _connection(server)
+    statuses, sockets = [], []
+    for _ in range(3):
+        connection.request("GET", "/heroes/?limit=1", headers={"Accept": "application/json"})
+        response = connection.getresponse()
+        response.read()
+        statuses.append((response.status, response.getheader("Connection")))
+        # http.client keeps its socket only while the server keeps the connection open.
+        sockets.append(connection.sock)
+    connection.close()
+
+    assert statuses == [(HTTPStatus.OK, "keep-alive")] * 3
+    assert sockets[0] is not None
+    assert sockets == [sockets[0]] * 3
+
+
+@pytest.mark.parametrize("path", ["/heroes/?limit=100", "/openapi.json"])
+def test_serving_gzips_json_for_clients_that_accept_it(server, path):
+    plain = HttpClient(server.url).request("GET", path, headers={"Accept": "application/json"})
+    zipped = HttpClient(server.url).request(
+        "GET", path, headers={"Accept": "application/json", "Accept-Encoding": "gzip"}
+    )
+
+    assert plain.status == zipped.status == HTTPStatus.OK
+    assert "content-encoding" not in plain.headers
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert json.loads(gzip.decompress(zipped.body)) == json.loads(plain.body)
+    assert len(zipped.body) < len(plain.body) / 2
+
+
+def _hostile(server, method, path, body=None, headers=None, accept="application/json"):
+    client = HttpClient(server.url, token=server.token)
+    reply = client.request(method, path, body, {"Accept": accept, **(headers or {})})
+    client.close()
+    return reply
+
+
+@pytest.mark.parametrize(
+    ("case", "method", "path", "body", "headers", "status", "html"),
+    [
+        (
+            "body over nginx's limit",
+            "POST",
+            "/heroes/",
+            b"x" * 4_000_000,
+            {"Content-Type": "application/json"},
+            HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+            True,
+        ),
+        (
+            "body over Django's limit",
+            "POST",
+            "/heroes/",
+            b"x" * 2_700_000,
+            {"Content-Type": "application/json"},
+            HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+            True,
+        ),
+        (
+            "request line of 100,000 bytes",
+            "GET",
+            "/heroes/?name__icontains=" + "x" * 100_000,
+            None,
+            {},
+            HTTPStatus.REQUEST_URI_TOO_LONG,
+            False,  # refused before its Accept header is read
+        ),
+        (
+            "header of 100,000 bytes",
+            "GET",
+            "/heroes/",
+            None,
+            {"X-Filler": "x" * 100_000},
+            HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+            True,  # Accept comes first, so nginx has read it
+        ),
+        (
+            "200 headers (gunicorn's limit)",
+            "GET",
+            "/heroes/",
+            None,
+            {f"X-Filler-{n}": "x" for n in range(200)},
+            HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+            True,
+        ),
+    ],
+)
+def test_serving_refuses_oversized_requests_with_json(
+    server, case, method, path, body, headers, status, html
+):
+    reply = _hostile(server, method, path, body, headers)
+    page = _hostile(server, method, path, body, headers, accept="text/html")
+
+    assert reply.status == page.status == status
+    assert reply.headers["content-type"] == "application/json"
+    assert reply.json()["detail"]
+    # Browsers get a page, when nginx got as far as their Accept header.
+    assert page.headers["content-type"] == ("text/html" if html else "application/json")
+    assert _hostile(server, "GET", "/heroes/?limit=1").status == HTTPStatus.OK
+
+
+def test_serving_counts_login_attempts_by_client_not_by_forwarded_for(server):
+    statuses = []
+    for n in range(12):
+        reply = HttpClient(server.url).request(
+            "POST",
+            "/auth/token/",
+            {"username": "writer", "password": f"wrong {n}"},
+            # A client forging the header the proxy appends to: nginx adds the real address.
+            {"X-Forwarded-For": f"203.0.113.{n}"},
+        )
+        statuses.append(reply.status)
+
+    assert statuses == [HTTPStatus.BAD_REQUEST] * 10 + [HTTPStatus.TOO_MANY_REQUESTS] * 2
+
+
+def test_proxy_answers_json_503_when_gunicorn_is_down(tmp_path):
+    """nginx of deploy/nginx.conf with no gunicorn behind it."""
+    port = free_port()
+    config = subprocess.run(
+        [
+            str(BASE_DIR / "scripts" / "nginx-config.sh"),
+            str(tmp_path),
+            f"127.0.0.1:{port}",
+            f"127.0.0.1:{free_port()}",  # nothing listens there
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    (tmp_path / "nginx.conf").write_text(config)
+    command = ["/usr/sbin/nginx", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")]
+    nginx = start_server(
+        [*command, "-e", "stderr", "-g", "daemon off;"],
+        tmp_path / "nginx.log",
+        env={},
+        port=port,
+        health_path=None,  # no answer is 200 without gunicorn: wait for the port
+    )
+    try:
+        api = HttpClient(nginx.url).request(
+            "GET", "/heroes/", headers={"Accept": "application/json"}
+        )
+        page = HttpClient(nginx.url).request("GET", "/admin/", headers={"Accept": "text/html"})
+    finally:
+        stop(nginx.process)
+
+    assert api.status == page.status == HTTPStatus.SERVICE_UNAVAILABLE
+    assert api.headers["retry-after"] == page.headers["retry-after"] == "5"
+    assert api.json() == {"detail": "The service is unavailable. Try again in a few seconds."}
+    assert page.headers["content-type"] == "text/html"
