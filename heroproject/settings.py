@@ -1,5 +1,6 @@
 """Settings for the hero service, read from the environment (12-factor)."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -18,6 +19,14 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """A comma-separated list of addresses and CIDR networks; a bad entry stops start-up."""
+    try:
+        return [ipaddress.ip_network(item, strict=False) for item in env_list(name)]
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name}: {error}") from None
 
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
@@ -176,6 +185,16 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": int(os.environ.get("DJANGO_NUM_PROXIES", "0")),
 }
 
+# The addresses (or networks) those proxies connect from: X-Forwarded-For is read only on
+# their connections (heroes.guards.client_address). Proxies without them would leave
+# every client counted as the proxy, so that refuses to start.
+TRUSTED_PROXIES = env_networks("DJANGO_TRUSTED_PROXIES")
+if REST_FRAMEWORK["NUM_PROXIES"] > 0 and not TRUSTED_PROXIES:
+    raise ImproperlyConfigured(
+        "DJANGO_NUM_PROXIES is set but DJANGO_TRUSTED_PROXIES is empty. Set it to the "
+        "addresses your proxies connect from, comma-separated (for example: 127.0.0.1)."
+    )
+
 # CORS (django-cors-headers): browser pages on the origins listed in
 # DJANGO_CORS_ALLOWED_ORIGINS (comma-separated, e.g. "https://app.example.com") may call the
 # JSON API; no origin may by default. Tokens travel in the Authorization header, so no
@@ -203,8 +222,8 @@ HEROES_READ_SHORTCUT = True
 # so no client overwrites a change it has not seen.
 HEROES_REQUIRE_IF_MATCH = env_bool("DJANGO_REQUIRE_IF_MATCH")
 
-# Brute-force protection: each client address gets this many login attempts (token
-# endpoint, admin and browsable-API login pages together) per window; then 429.
+# Brute-force protection: each client (an IPv4 address, an IPv6 /64) gets this many login
+# attempts (token endpoint, admin and browsable-API login pages together) per window.
 LOGIN_ATTEMPTS = int(os.environ.get("DJANGO_LOGIN_ATTEMPTS", "10"))
 LOGIN_WINDOW_SECONDS = int(os.environ.get("DJANGO_LOGIN_WINDOW_SECONDS", "60"))
 
