@@ -5,4 +5,5 @@
 - `login_limit`: a few login attempts per client per window, across workers and servers.
 - `client_address`: the client the limit counts: an IPv4 address or an IPv6 /64, read from
   X-Forwarded-For only on connections from DJANGO_TRUSTED_PROXIES.
+- `password_change`: a new password, or none, revokes the user's API tokens.
 """
