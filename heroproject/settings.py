@@ -5,7 +5,10 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_HASHES
 from django.core.exceptions import ImproperlyConfigured
+
+from heroes.guards.policies import DRF_STYLE_ATTRIBUTES, source_hash
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -90,6 +93,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # JSON API requests without cookies answer here; nothing below has work for them.
     "heroes.speed.cookieless.CookielessAPIMiddleware",
+    # The HTML pages' policies; JSON answered above needs neither (heroes.guards.policies).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "heroes.guards.login_limit.LoginLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -232,6 +238,54 @@ LOGIN_WINDOW_SECONDS = int(os.environ.get("DJANGO_LOGIN_WINDOW_SECONDS", "60"))
 # Idempotency-Key on POST /heroes/: how long, in seconds, a key replays its first answer.
 # Past that the key counts as new; `manage.py purge_idempotency_keys` deletes expired keys.
 IDEMPOTENCY_KEY_TTL = int(os.environ.get("DJANGO_IDEMPOTENCY_KEY_TTL", "86400"))
+
+# Content-Security-Policy (django-csp) on every page: scripts, styles, images and fonts from
+# this origin only; no inline script anywhere. DRF's templates need their few style
+# attributes, by hash; ReDoc needs more, and says so (heroes.api.docs).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_HASHES, *map(source_hash, DRF_STYLE_ATTRIBUTES)],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Permissions-Policy (django-permissions-policy): no page uses these browser features, so
+# none of them may be used, by the page or anything it frames.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "otp-credentials",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "window-management",
+        "xr-spatial-tracking",
+    )
+}
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Heroes API",
