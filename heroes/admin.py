@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils.functional import cached_property
 
+from heroes.guards.password_change import RevokingAdminPasswordChangeForm
 from heroes.models import Hero, LoginAttempts
 from heroes.speed import tallies
 
@@ -58,3 +61,13 @@ class LoginAttemptsAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class TokenRevokingUserAdmin(UserAdmin):
+    """Django's user admin, whose password form revokes tokens when it disables passwords."""
+
+    change_password_form = RevokingAdminPasswordChangeForm

@@ -1,10 +1,14 @@
 """Settings for the hero service, read from the environment (12-factor)."""
 
+import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_HASHES
 from django.core.exceptions import ImproperlyConfigured
+
+from heroes.guards.policies import DRF_STYLE_ATTRIBUTES, source_hash
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -18,6 +22,14 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """A comma-separated list of addresses and CIDR networks; a bad entry stops start-up."""
+    try:
+        return [ipaddress.ip_network(item, strict=False) for item in env_list(name)]
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name}: {error}") from None
 
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
@@ -81,6 +93,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # JSON API requests without cookies answer here; nothing below has work for them.
     "heroes.speed.cookieless.CookielessAPIMiddleware",
+    # The HTML pages' policies; JSON answered above needs neither (heroes.guards.policies).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "heroes.guards.login_limit.LoginLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -130,6 +145,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a check: Django calls it when a password changes, and it revokes the API tokens.
+    {"NAME": "heroes.guards.password_change.RevokeTokensOnPasswordChange"},
 ]
 
 TIME_ZONE = "UTC"
@@ -176,6 +193,16 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": int(os.environ.get("DJANGO_NUM_PROXIES", "0")),
 }
 
+# The addresses (or networks) those proxies connect from: X-Forwarded-For is read only on
+# their connections (heroes.guards.client_address). Proxies without them would leave
+# every client counted as the proxy, so that refuses to start.
+TRUSTED_PROXIES = env_networks("DJANGO_TRUSTED_PROXIES")
+if REST_FRAMEWORK["NUM_PROXIES"] > 0 and not TRUSTED_PROXIES:
+    raise ImproperlyConfigured(
+        "DJANGO_NUM_PROXIES is set but DJANGO_TRUSTED_PROXIES is empty. Set it to the "
+        "addresses your proxies connect from, comma-separated (for example: 127.0.0.1)."
+    )
+
 # CORS (django-cors-headers): browser pages on the origins listed in
 # DJANGO_CORS_ALLOWED_ORIGINS (comma-separated, e.g. "https://app.example.com") may call the
 # JSON API; no origin may by default. Tokens travel in the Authorization header, so no
@@ -203,14 +230,62 @@ HEROES_READ_SHORTCUT = True
 # so no client overwrites a change it has not seen.
 HEROES_REQUIRE_IF_MATCH = env_bool("DJANGO_REQUIRE_IF_MATCH")
 
-# Brute-force protection: each client address gets this many login attempts (token
-# endpoint, admin and browsable-API login pages together) per window; then 429.
+# Brute-force protection: each client (an IPv4 address, an IPv6 /64) gets this many login
+# attempts (token endpoint, admin and browsable-API login pages together) per window.
 LOGIN_ATTEMPTS = int(os.environ.get("DJANGO_LOGIN_ATTEMPTS", "10"))
 LOGIN_WINDOW_SECONDS = int(os.environ.get("DJANGO_LOGIN_WINDOW_SECONDS", "60"))
 
 # Idempotency-Key on POST /heroes/: how long, in seconds, a key replays its first answer.
 # Past that the key counts as new; `manage.py purge_idempotency_keys` deletes expired keys.
 IDEMPOTENCY_KEY_TTL = int(os.environ.get("DJANGO_IDEMPOTENCY_KEY_TTL", "86400"))
+
+# Content-Security-Policy (django-csp) on every page: scripts, styles, images and fonts from
+# this origin only; no inline script anywhere. DRF's templates need their few style
+# attributes, by hash; ReDoc needs more, and says so (heroes.api.docs).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_HASHES, *map(source_hash, DRF_STYLE_ATTRIBUTES)],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Permissions-Policy (django-permissions-policy): no page uses these browser features, so
+# none of them may be used, by the page or anything it frames.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "otp-credentials",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "window-management",
+        "xr-spatial-tracking",
+    )
+}
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Heroes API",

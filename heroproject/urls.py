@@ -11,4 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "heroes.guards.error_pages.bad_request"
+handler403 = "heroes.guards.error_pages.permission_denied"
 handler404 = "heroes.api.errors.page_not_found"
+handler500 = "heroes.guards.error_pages.server_error"

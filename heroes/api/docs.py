@@ -1,10 +1,14 @@
+from csp.decorators import csp_update
+from django.utils.decorators import method_decorator
 from drf_spectacular.views import (
     SpectacularJSONAPIView,
     SpectacularRedocView,
-    SpectacularSwaggerView,
+    SpectacularSwaggerSplitView,
 )
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
+
+from heroes.guards.policies import REDOC_STYLE_ELEMENTS
 
 
 class FirstRendererNegotiation(BaseContentNegotiation):
@@ -25,12 +29,20 @@ class OpenAPIJSONView(SpectacularJSONAPIView):
     permission_classes = [AllowAny]
 
 
-class SwaggerUIView(SpectacularSwaggerView):
-    """Swagger UI; only GET and HEAD, since its HTML renderer cannot render OPTIONS metadata."""
+class SwaggerUIView(SpectacularSwaggerSplitView):
+    """Swagger UI; only GET and HEAD, since its HTML renderer cannot render OPTIONS metadata.
+
+    The split view serves the start-up script at ?script, so the page runs no inline script.
+    """
 
     http_method_names = ["get", "head"]
 
 
+# ReDoc adds <style> elements of its own, and runs its search in a worker made from a
+# blob: URL, which holds the bundle's own code.
+@method_decorator(
+    csp_update({"style-src": list(REDOC_STYLE_ELEMENTS), "worker-src": ["blob:"]}), name="dispatch"
+)
 class RedocView(SpectacularRedocView):
     """ReDoc; only GET and HEAD, like Swagger UI."""
 

@@ -1,4 +1,4 @@
-"""The login limit: attempts per client address and window, shared by every worker and server."""
+"""The login limit: attempts per client and window, shared by every worker and server."""
 
 import math
 from datetime import timedelta
@@ -9,14 +9,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from rest_framework.throttling import BaseThrottle
 
+from heroes.guards.client_address import client_address
 from heroes.models import LoginAttempts
-
-
-def client_address(request) -> str:
-    """REMOTE_ADDR, or with DJANGO_NUM_PROXIES > 0 the address those proxies saw."""
-    # DRF's rule, driven by REST_FRAMEWORK["NUM_PROXIES"]: 0 ignores X-Forwarded-For,
-    # which any client can forge.
-    return BaseThrottle().get_ident(request)
 
 
 def record_attempt(client: str) -> float | None:

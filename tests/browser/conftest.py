@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from benchmarks import servers
+from tests.browser.pages import PolicyWatch
 from tests.browser.site import CATALOGUE, PASSWORD, Site
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -83,5 +84,15 @@ def context(browser: Browser, site: Site) -> Iterator[BrowserContext]:
 
 
 @pytest.fixture
-def page(context: BrowserContext) -> Page:
+def policy_watch(context: BrowserContext, site: Site) -> Iterator[PolicyWatch]:
+    """Watches every page of the test; after it, none may have broken its policies or
+    tried to reach another origin."""
+    watch = PolicyWatch(context)
+    yield watch
+    problems = watch.problems(site.url)
+    assert problems == {"violations": [], "console": [], "foreign requests": []}
+
+
+@pytest.fixture
+def page(context: BrowserContext, policy_watch: PolicyWatch) -> Page:
     return context.new_page()

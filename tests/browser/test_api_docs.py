@@ -3,9 +3,9 @@
 import json
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, Request, expect
+from playwright.sync_api import Page, Request, expect
 
-from tests.browser.pages import foreign_requests, screenshot
+from tests.browser.pages import PolicyWatch, foreign_requests, screenshot
 from tests.browser.site import Site
 
 pytestmark = pytest.mark.browser
@@ -31,12 +31,9 @@ HERO_OPERATION_SUMMARIES = [
 
 
 @pytest.fixture
-def requests(context: BrowserContext) -> list[Request]:
+def requests(policy_watch: PolicyWatch) -> list[Request]:
     """Every request any page of the context makes, workers included."""
-    made: list[Request] = []
-    # A lambda, not made.append: Playwright cannot wrap a built-in method as a handler.
-    context.on("request", lambda request: made.append(request))
-    return made
+    return policy_watch.requests
 
 
 def _swagger_operations(page: Page) -> set[tuple[str, str]]:

@@ -1,5 +1,6 @@
 from datetime import timedelta
 from http import HTTPStatus
+from ipaddress import ip_network
 
 import pytest
 from django.test import Client
@@ -78,7 +79,7 @@ def test_each_client_address_has_its_own_limit(writer):
     for _ in range(3):
         _token(Client(REMOTE_ADDR="10.0.0.1"), WRONG)
 
-    assert _token(Client(REMOTE_ADDR="10.0.0.1"), RIGHT).status_code == 429
+    assert _token(Client(REMOTE_ADDR="10.0.0.1"), RIGHT).status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert _token(Client(REMOTE_ADDR="10.0.0.2"), RIGHT).status_code == HTTPStatus.OK
 
 
@@ -89,14 +90,66 @@ def test_forged_x_forwarded_for_is_ignored_by_default(writer):
     assert _token(Client(), RIGHT, HTTP_X_FORWARDED_FOR="192.0.2.99").status_code == 429
 
 
-def test_x_forwarded_for_names_the_client_behind_trusted_proxies(writer, settings):
+@pytest.fixture
+def behind_a_proxy(settings):
+    """One proxy in front, connecting from 127.0.0.1, the test client's address."""
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    settings.TRUSTED_PROXIES = [ip_network("127.0.0.1")]
+
+
+@pytest.mark.usefixtures("behind_a_proxy")
+def test_x_forwarded_for_names_the_client_behind_trusted_proxies(writer):
     for _ in range(3):
         _token(Client(), WRONG, HTTP_X_FORWARDED_FOR="198.51.100.7, 192.0.2.1")
 
     # The proxy appended the address it saw: the last entry is the client.
     assert _token(Client(), RIGHT, HTTP_X_FORWARDED_FOR="192.0.2.1").status_code == 429
     assert _token(Client(), RIGHT, HTTP_X_FORWARDED_FOR="192.0.2.2").status_code == 200
+
+
+def test_guesses_from_every_address_of_one_ipv6_64_share_one_limit(writer):
+    statuses = [
+        _token(Client(REMOTE_ADDR=f"2001:db8:1:2::{n:x}"), WRONG).status_code for n in range(40)
+    ]
+
+    assert statuses == [HTTPStatus.BAD_REQUEST] * 3 + [HTTPStatus.TOO_MANY_REQUESTS] * 37
+    assert list(LoginAttempts.objects.values_list("client", "attempts")) == [
+        ("2001:db8:1:2::/64", 3)
+    ]
+    assert _token(Client(REMOTE_ADDR="2001:db8:1:3::1"), RIGHT).status_code == HTTPStatus.OK
+
+
+@pytest.mark.usefixtures("behind_a_proxy")
+def test_guesses_through_a_proxy_from_one_ipv6_64_share_one_limit(writer):
+    spellings = ["2001:db8:1:2::{:x}", "[2001:DB8:1:2::{:X}]", "2001:db8:1:2:0:0:0:{:x}"]
+    statuses = [
+        _token(Client(), WRONG, HTTP_X_FORWARDED_FOR=spellings[n % 3].format(n)).status_code
+        for n in range(40)
+    ]
+
+    assert statuses == [HTTPStatus.BAD_REQUEST] * 3 + [HTTPStatus.TOO_MANY_REQUESTS] * 37
+    assert LoginAttempts.objects.get().client == "2001:db8:1:2::/64"
+
+
+def test_ipv4_mapped_ipv6_counts_as_the_ipv4_address(writer):
+    for _ in range(3):
+        _token(Client(REMOTE_ADDR="::ffff:192.0.2.1"), WRONG)
+
+    refused = _token(Client(REMOTE_ADDR="192.0.2.1"), RIGHT)
+
+    assert refused.status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+
+@pytest.mark.usefixtures("behind_a_proxy")
+@pytest.mark.parametrize(
+    "forwarded_for", ["", "unknown", "192.0.2.1, \x00\xff", "[::1", "1" * 5000]
+)
+def test_malformed_x_forwarded_for_counts_as_the_proxy_and_answers_4xx(writer, forwarded_for):
+    answers = [_token(Client(), WRONG, HTTP_X_FORWARDED_FOR=forwarded_for) for _ in range(4)]
+
+    statuses = [answer.status_code for answer in answers]
+    assert statuses == [HTTPStatus.BAD_REQUEST] * 3 + [HTTPStatus.TOO_MANY_REQUESTS]
+    assert LoginAttempts.objects.get().client == "127.0.0.1"
 
 
 def test_record_attempt_forgets_closed_windows(db):

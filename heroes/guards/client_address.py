@@ -1,0 +1,71 @@
+"""Which client a request comes from, as the login limit counts it.
+
+The client is the peer of the connection (REMOTE_ADDR). Behind proxies
+(DJANGO_NUM_PROXIES > 0) it is the address the outermost of them saw and appended to
+X-Forwarded-For, but only when the peer is one of DJANGO_TRUSTED_PROXIES: a client that
+connects directly cannot name another address. Clients are counted by network, whatever
+the spelling: an IPv4 address (also written as IPv4-mapped IPv6) is one client, an IPv6
+address counts as its /64, the block one host or one site gets.
+"""
+
+from ipaddress import IPv4Address, IPv6Address, IPv6Network, ip_address
+
+from django.conf import settings
+from rest_framework.settings import api_settings
+
+IPV6_CLIENT_PREFIX = 64
+
+
+def parse_address(text: str) -> IPv4Address | IPv6Address | None:
+    """The address `text` names (brackets, a port or a zone id may come with it), else None."""
+    text = text.strip()
+    if text.startswith("["):  # [2001:db8::1] or [2001:db8::1]:443
+        text, bracket, port = text[1:].partition("]")
+        if not bracket or (port and not (port[0] == ":" and _is_port(port[1:]))):
+            return None
+    elif text.count(":") == 1:  # 192.0.2.1:443
+        text, _, port = text.partition(":")
+        if not _is_port(port):
+            return None
+    try:
+        address = ip_address(text)
+    except ValueError:
+        return None
+    if isinstance(address, IPv6Address) and address.ipv4_mapped:
+        return address.ipv4_mapped
+    return address
+
+
+def _is_port(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
+def client_key(address: IPv4Address | IPv6Address) -> str:
+    """The string the login limit counts `address` under: itself, or its IPv6 /64."""
+    if isinstance(address, IPv4Address):
+        return str(address)
+    host_bits = 128 - IPV6_CLIENT_PREFIX
+    return str(IPv6Network((int(address) >> host_bits << host_bits, IPV6_CLIENT_PREFIX)))
+
+
+def is_trusted_proxy(address: IPv4Address | IPv6Address) -> bool:
+    return any(address in network for network in settings.TRUSTED_PROXIES)
+
+
+def client_address(request) -> str:
+    """The key of the client that sent `request` (see the module's docstring)."""
+    peer_text = request.META.get("REMOTE_ADDR", "")
+    peer = parse_address(peer_text)
+    if peer is None:
+        # Not an IP address (a Unix socket's peer has none): counted as it is spelled.
+        return peer_text.strip()[:255]
+    proxies = api_settings.NUM_PROXIES
+    if proxies and is_trusted_proxy(peer):
+        # Each proxy appends the address it saw, so the entries our proxies wrote are the
+        # last `proxies` ones; any to their left came from the client, and are not read.
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        client = parse_address(forwarded[-min(proxies, len(forwarded))])
+        if client is not None:
+            return client_key(client)
+        # A proxy that wrote no address: its requests count as the proxy's own.
+    return client_key(peer)
