@@ -97,7 +97,7 @@ def wait_until_healthy(
     process: subprocess.Popen,
     log_path: Path,
     timeout: float = 60,
-    path: str = "/healthz",
+    path: str = "/livez",
 ):
     deadline = time.monotonic() + timeout
     name = Path(str(process.args[0])).name if isinstance(process.args, list) else "server"
@@ -120,7 +120,7 @@ def start_server(
     *,
     env: dict[str, str],
     port: int,
-    health_path: str = "/healthz",
+    health_path: str = "/livez",
     cwd: Path = BASE_DIR,
 ) -> Server:
     """Starts an HTTP server command in its own process group and waits until it answers."""
@@ -152,7 +152,7 @@ def start_gunicorn(
     app: str | None = None,
     **extra_env,
 ) -> Server:
-    """Starts gunicorn with the project's gunicorn.conf.py on 127.0.0.1 and waits for /healthz.
+    """Starts gunicorn with the project's gunicorn.conf.py on 127.0.0.1 and waits for /livez.
 
     `app` serves another WSGI application ("module:callable") with the same configuration.
     """

@@ -11,4 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "heroes.api.errors.bad_request"
 handler404 = "heroes.api.errors.page_not_found"
+handler500 = "heroes.api.errors.server_error"
