@@ -127,11 +127,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # psycopg's pool: each worker reuses its connections, and a worker that cannot get one
     # (the server is out of connection slots) waits up to the timeout, then answers 503.
-    # A sync gunicorn worker runs one request at a time, so one connection is enough.
+    # A sync gunicorn worker runs one request at a time and holds one connection; threads
+    # (gthread workers, or tests) may open up to max_size.
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps connections instead
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": int(os.environ.get("DJANGO_DB_POOL_MIN_SIZE", "1")),
-        "max_size": int(os.environ.get("DJANGO_DB_POOL_MAX_SIZE", "1")),
+        "max_size": int(os.environ.get("DJANGO_DB_POOL_MAX_SIZE", "4")),
         "timeout": float(os.environ.get("DJANGO_DB_POOL_TIMEOUT", "5")),
     }
 

@@ -93,7 +93,7 @@ def test_postgres_url_gets_psycopg_and_no_sqlite_options():
         5433,
         "heroes",
     )
-    assert database["OPTIONS"] == {"pool": {"min_size": 1, "max_size": 1, "timeout": 5.0}}
+    assert database["OPTIONS"] == {"pool": {"min_size": 1, "max_size": 4, "timeout": 5.0}}
     assert database["CONN_MAX_AGE"] == 0  # the pool keeps the connections
     assert database["CONN_HEALTH_CHECKS"] is True
 

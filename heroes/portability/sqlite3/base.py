@@ -39,7 +39,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
     """SQLite connections that open existing files only and notice a file changed under them."""
 
     features_class = DatabaseFeatures
-    opened_file = None  # (device, inode, writable) of the file when the connection opened
+    opened_file = None  # (path, device, inode, writable) of the file when the connection opened
 
     def database_path(self) -> str | None:
         """The file's path, or None for an in-memory database or a name given as a URI."""
@@ -58,7 +58,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def get_new_connection(self, conn_params):
         connection = super().get_new_connection(conn_params)
-        self.opened_file = self._file_identity()
+        self.opened_file = self._file_identity(self.database_path())
         return connection
 
     def is_usable(self) -> bool:
@@ -66,7 +66,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
         # connection's cache, and would fail every request after a repair.
         if self.errors_occurred:
             return False
-        return self.opened_file is None or self._file_identity() == self.opened_file
+        opened = self.opened_file
+        return opened is None or self._file_identity(opened[0]) == opened
 
     def prepare_database(self):
         # migrate calls this first: the one place that creates a database file.
@@ -80,22 +81,22 @@ class DatabaseWrapper(base.DatabaseWrapper):
         path = self.database_path()
         if path is None:
             return None
-        identity = self._file_identity()
+        identity = self._file_identity(path)
         if identity is None:
             return "The database file is missing."
-        if not identity[2]:
+        if not identity[3]:
             return "The database file is read-only."
         stats = os.statvfs(os.path.dirname(path))
         if stats.f_bavail * stats.f_frsize < MIN_FREE_BYTES:
             return "The disk that holds the database is full."
         return None
 
-    def _file_identity(self) -> tuple[int, int, bool] | None:
-        path = self.database_path()
+    @staticmethod
+    def _file_identity(path: str | None) -> tuple[str, int, int, bool] | None:
         if path is None:
             return None
         try:
             status = os.stat(path)
         except FileNotFoundError:
             return None
-        return status.st_dev, status.st_ino, os.access(path, os.W_OK)
+        return path, status.st_dev, status.st_ino, os.access(path, os.W_OK)
