@@ -7,12 +7,12 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 
 from benchmarks.servers import free_port
+from tests.system.clients import Reply
 
 SCRIPT = """
 import json, sys
@@ -29,19 +29,7 @@ for method, path, headers, body in json.loads(sys.argv[1]):
 """
 
 
-@dataclass
-class Answer:
-    """One response: status, headers and body text."""
-
-    status: int
-    headers: dict[str, str]
-    text: str
-
-    def json(self):
-        return json.loads(self.text)
-
-
-def answers(database_url: str, *requests: tuple, **env: str) -> tuple[list[Answer], str]:
+def answers(database_url: str, *requests: tuple, **env: str) -> tuple[list[Reply], str]:
     """The answers to (method, path, headers, body) requests, and what the process logged."""
     result = subprocess.run(
         [sys.executable, "-c", SCRIPT, json.dumps(requests)],
@@ -58,7 +46,12 @@ def answers(database_url: str, *requests: tuple, **env: str) -> tuple[list[Answe
         timeout=120,
         check=True,
     )
-    return [Answer(*json.loads(line)) for line in result.stdout.splitlines()], result.stderr
+    replies = []
+    for line in result.stdout.splitlines():
+        status, headers, text = json.loads(line)
+        headers = {name.lower(): value for name, value in headers.items()}
+        replies.append(Reply(status, headers, text.encode()))
+    return replies, result.stderr
 
 
 def unreachable(kind: str, tmp_path: Path) -> tuple[str, dict[str, str]]:

@@ -52,7 +52,7 @@ def test_health_checks_when_database_is_unreachable(tmp_path, kind):
     assert live.status == HTTPStatus.OK
     assert live.json() == {"status": "alive"}
     assert ready.status == HTTPStatus.SERVICE_UNAVAILABLE
-    assert ready.headers["Retry-After"] == "5"
+    assert ready.headers["retry-after"] == "5"
     assert ready.json() == {
         "status": "unavailable",
         "detail": {
