@@ -1,7 +1,8 @@
-"""PostgreSQL faults while gunicorn serves: a server that stops, too few connection slots.
+"""PostgreSQL faults while gunicorn serves: a server that stops, too few connection slots,
+a read-only or never migrated database.
 
-Each test runs a PostgreSQL server of its own (tests/system/postgres.py), so that it can
-stop it or give it fewer connection slots than gunicorn has workers. Every answer must be
+The first two run a PostgreSQL server of their own (tests/system/postgres.py), so that they
+can stop it or give it fewer connection slots than gunicorn has workers. Every answer must be
 a 200/201 or a JSON 503 with Retry-After, never a 500, and the log must hold no traceback.
 Figures: artifacts/reliability/postgres_faults.json.
 """
@@ -10,13 +11,15 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
+from psycopg import sql
 
 from benchmarks.servers import create_user, manage, start_gunicorn, stop
 from tests.system.clients import HttpClient, Reply
-from tests.system.faults import assert_unavailable
+from tests.system.faults import assert_not_ready, assert_unavailable
 from tests.system.figures import record_figures
 from tests.system.postgres import dedicated_server, postgres_database
 
@@ -142,6 +145,36 @@ def test_fewer_connection_slots_than_workers_answer_200_or_503(tmp_path):
         "statuses": {int(status): count for status, count in sorted(statuses.items())},
         "stored": stored,
     }
+
+
+def test_read_only_database_answers_reads_and_503_for_writes(tmp_path):
+    with postgres_database() as url:
+        manage(url, "migrate", "--noinput", "-v0")
+        token = create_user(url, "writer", "correct horse", permissions=("add_hero",))
+        name = sql.Identifier(urlsplit(url).path.lstrip("/"))
+        with psycopg.connect(url, autocommit=True) as connection:
+            # As on a standby, or a database an operator made read-only.
+            connection.execute(
+                sql.SQL("ALTER DATABASE {} SET default_transaction_read_only = on").format(name)
+            )
+        app = start_gunicorn(url, tmp_path / "server.log", workers=2, **POOL)
+        try:
+            client = HttpClient(app.url, token=token)
+            readiness = client.request("GET", "/readyz")
+            reads = [client.request("GET", "/heroes/") for _ in range(2)]
+            writes = [client.request("POST", "/heroes/", HERO) for _ in range(2)]
+        finally:
+            stop(app.process)
+        with psycopg.connect(url) as connection:
+            stored = connection.execute("SELECT count(*) FROM heroes_hero").fetchone()[0]
+
+    assert_not_ready(readiness, "The database is read-only.")
+    assert [reply.status for reply in reads] == [HTTPStatus.OK] * 2
+    for reply in writes:
+        assert_unavailable(reply, "The database is read-only.")
+    assert stored == 0
+    assert "Traceback" not in app.log()
+    FIGURES["read_only"] = {"reads_200": len(reads), "writes_503": len(writes)}
 
 
 def test_database_never_migrated_is_not_ready(tmp_path):
