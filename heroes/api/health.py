@@ -34,9 +34,9 @@ def required_tables() -> frozenset[str]:
 @cache
 def first_hero_sql() -> str:
     """Reads every column of the first hero: a column a migration has yet to add fails it."""
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in Hero._meta.concrete_fields)
-    return f"SELECT {columns} FROM {quote(Hero._meta.db_table)} ORDER BY {quote('id')} LIMIT 1"
+    quote, meta = connection.ops.quote_name, Hero._meta
+    columns = ", ".join(quote(field.column) for field in meta.concrete_fields)
+    return f"SELECT {columns} FROM {quote(meta.db_table)} ORDER BY {quote(meta.pk.column)} LIMIT 1"
 
 
 @require_safe
