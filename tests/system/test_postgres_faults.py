@@ -7,6 +7,7 @@ a 200/201 or a JSON 503 with Retry-After, never a 500, and the log must hold no 
 Figures: artifacts/reliability/postgres_faults.json.
 """
 
+import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -50,7 +51,8 @@ def prepared(server) -> str:
 def test_stopped_server_answers_503_then_recovers(tmp_path):
     with dedicated_server() as database:
         token = prepared(database)
-        app = start_gunicorn(database.url, tmp_path / "server.log", workers=2, **POOL)
+        # One worker: ready means that the worker which answers next is ready.
+        app = start_gunicorn(database.url, tmp_path / "server.log", workers=1, **POOL)
         try:
             client = HttpClient(app.url, token=token)
             assert client.request("POST", "/heroes/", HERO).status == HTTPStatus.CREATED
@@ -98,7 +100,12 @@ def test_stopped_server_answers_503_then_recovers(tmp_path):
 
 
 def test_fewer_connection_slots_than_workers_answer_200_or_503(tmp_path):
-    workers, slots, clients, rounds = 8, 5, 16, 10
+    workers, slots, clients = 8, 5, 16
+    # Each client sends at least the first number of requests, and goes on (up to the
+    # second) until some worker without a slot has answered: workers still starting when
+    # the load begins take no requests until they are up.
+    least, most = 10, 60
+    starved = threading.Event()
     # Superusers keep 3 slots of their own; the service's role gets the other 5.
     with dedicated_server(
         f"-c max_connections={slots + 3}", "-c superuser_reserved_connections=3"
@@ -109,12 +116,16 @@ def test_fewer_connection_slots_than_workers_answer_200_or_503(tmp_path):
         def client_run(number: int) -> list[Reply]:
             client = HttpClient(app.url, token=token)
             replies = []
-            for round_ in range(rounds):
+            for round_ in range(most):
+                if round_ >= least and starved.is_set():
+                    break
                 if round_ % 2:
                     body = {"name": f"Hero {number}-{round_}", "secret_name": "s"}
                     replies.append(client.request("POST", "/heroes/", body))
                 else:
                     replies.append(client.request("GET", "/heroes/?limit=5"))
+                if replies[-1].status == HTTPStatus.SERVICE_UNAVAILABLE:
+                    starved.set()
             client.close()
             return replies
 
