@@ -33,7 +33,7 @@ run: static nginx
 	@echo "ReDoc          http://127.0.0.1:$(PORT)/redoc/"
 	@echo "OpenAPI        http://127.0.0.1:$(PORT)/openapi.json"
 	@echo "Admin          http://127.0.0.1:$(PORT)/admin/"
-	@echo "Health         http://127.0.0.1:$(PORT)/healthz"
+	@echo "Ready          http://127.0.0.1:$(PORT)/readyz"
 	@echo ""
 	@echo "Create an admin user:  DJANGO_SECRET_KEY=\$$(cat .secret_key) $(BIN)/python manage.py createsuperuser"
 	@echo "Create a token:        DJANGO_SECRET_KEY=\$$(cat .secret_key) $(BIN)/python manage.py drf_create_token <username>"

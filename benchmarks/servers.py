@@ -111,7 +111,7 @@ def wait_until_healthy(
     process: subprocess.Popen,
     log_path: Path,
     timeout: float = 60,
-    path: str | None = "/healthz",
+    path: str | None = "/livez",
 ):
     """Waits until `path` answers 200 (with None: until the port takes connections)."""
     deadline = time.monotonic() + timeout
@@ -131,7 +131,7 @@ def start_server(
     *,
     env: dict[str, str],
     port: int,
-    health_path: str | None = "/healthz",
+    health_path: str | None = "/livez",
     cwd: Path = BASE_DIR,
 ) -> Server:
     """Starts an HTTP server command in its own process group and waits until it answers."""
@@ -163,7 +163,7 @@ def start_gunicorn(
     app: str | None = None,
     **extra_env,
 ) -> Server:
-    """Starts gunicorn with the project's gunicorn.conf.py on 127.0.0.1 and waits for /healthz.
+    """Starts gunicorn with the project's gunicorn.conf.py on 127.0.0.1 and waits for /livez.
 
     `app` serves another WSGI application ("module:callable") with the same configuration.
     """

@@ -53,7 +53,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 HTTPS = env_bool("DJANGO_HTTPS", default=not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=HTTPS)
 # Load balancers probe the health check over plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
+SECURE_REDIRECT_EXEMPT = [r"^(livez|readyz)/?$"]
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", default=HTTPS)
 CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", default=HTTPS)
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0))
@@ -128,6 +128,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, except that only `migrate` creates a missing file: a request on a
+    # deleted database answers 503 instead of starting an empty one.
+    DATABASES["default"]["ENGINE"] = "heroes.portability.sqlite3"
     # Several gunicorn workers share one file: WAL lets readers run beside the writer,
     # IMMEDIATE takes the write lock at BEGIN so two writers queue on the busy timeout
     # instead of failing with "database is locked" on lock upgrade.
@@ -135,6 +138,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # psycopg's pool: each worker reuses its connections, and a worker that cannot get one
+    # (the server is out of connection slots) waits up to the timeout, then answers 503.
+    # A sync gunicorn worker runs one request at a time and holds one connection; threads
+    # (gthread workers, or tests) may open up to max_size.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps connections instead
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(os.environ.get("DJANGO_DB_POOL_MIN_SIZE", "1")),
+        "max_size": int(os.environ.get("DJANGO_DB_POOL_MAX_SIZE", "4")),
+        "timeout": float(os.environ.get("DJANGO_DB_POOL_TIMEOUT", "5")),
     }
 
 # ModelBackend with one compiled query for permissions.
@@ -209,7 +223,7 @@ if REST_FRAMEWORK["NUM_PROXIES"] > 0 and not TRUSTED_PROXIES:
 # cookies cross origins. Only the API paths answer CORS, not the admin or the login pages;
 # /heroes without its slash too, as this runs before heroes.api.trailing_slash.
 CORS_ALLOWED_ORIGINS = env_list("DJANGO_CORS_ALLOWED_ORIGINS")
-CORS_URLS_REGEX = r"^/(heroes(/.*)?|auth/token/?|openapi\.json|healthz/?)$"
+CORS_URLS_REGEX = r"^/(heroes(/.*)?|auth/token/?|openapi\.json|livez/?|readyz/?)$"
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
 CORS_ALLOW_HEADERS = [
@@ -322,7 +336,16 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "one_line_when_unavailable": {"()": "heroes.api.errors.OneLineWhenUnavailable"},
+        "without_traceback": {"()": "heroes.api.errors.WithoutTraceback"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        # A 503 for a database that is down: one line per request, not a traceback.
+        "django.request": {"filters": ["one_line_when_unavailable"]},
+        "django.security.DisallowedHost": {"filters": ["without_traceback"]},
+    },
     "root": {
         "handlers": ["console"],
         "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),

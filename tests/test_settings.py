@@ -75,7 +75,7 @@ def test_sqlite_is_tuned_for_several_workers(tmp_path):
         "default"
     ]
 
-    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert database["ENGINE"] == "heroes.portability.sqlite3"
     assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert database["OPTIONS"]["timeout"] >= 5
     assert "journal_mode=WAL" in database["OPTIONS"]["init_command"]
@@ -93,8 +93,23 @@ def test_postgres_url_gets_psycopg_and_no_sqlite_options():
         5433,
         "heroes",
     )
-    assert database["OPTIONS"] == {}
+    assert database["OPTIONS"] == {"pool": {"min_size": 1, "max_size": 4, "timeout": 5.0}}
+    assert database["CONN_MAX_AGE"] == 0  # the pool keeps the connections
     assert database["CONN_HEALTH_CHECKS"] is True
+
+
+def test_postgres_pool_sizes_come_from_the_environment():
+    database = _settings_json(
+        DATABASE_URL="postgres://hero:pw@db.example.com:5433/heroes?sslmode=require",
+        DJANGO_DB_POOL_MIN_SIZE="2",
+        DJANGO_DB_POOL_MAX_SIZE="4",
+        DJANGO_DB_POOL_TIMEOUT="1.5",
+    )["DATABASES"]["default"]
+
+    assert database["OPTIONS"] == {
+        "sslmode": "require",
+        "pool": {"min_size": 2, "max_size": 4, "timeout": 1.5},
+    }
 
 
 def test_https_settings_are_on_by_default_in_production():

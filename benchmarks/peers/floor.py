@@ -108,6 +108,6 @@ def application(environ, start_response) -> list[bytes]:
         return _respond(
             start_response, "200 OK", dict(zip(("id", "name", "age"), row, strict=True))
         )
-    if path.rstrip("/") == "/healthz":
+    if path.rstrip("/") == "/livez":
         return _respond(start_response, "200 OK", {"status": "ok"})
     return _respond(start_response, "404 Not Found", {"detail": "Not found."})

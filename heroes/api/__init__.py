@@ -8,8 +8,9 @@
 - `schema`: what the OpenAPI document says beyond what DRF infers.
 - `tokens`: trading a username and password for an API token.
 - `docs`: the OpenAPI document, Swagger UI and ReDoc.
-- `health`: the load balancer's health check.
-- `errors`: JSON 404s for API clients when no route matches.
+- `health`: /livez and /readyz, for supervisors and load balancers.
+- `errors`: the errors Django answers itself (400, 404, 500, and 503 for a database
+  that cannot serve): JSON for API clients, HTML for browsers.
 - `trailing_slash`: `/heroes` served like `/heroes/`.
 - `urls`: the routes of all of the above.
 """

@@ -1,5 +1,7 @@
 """OpenAPI details DRF cannot infer: error bodies, and reads that need no login."""
 
+import copy
+
 from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -22,7 +24,7 @@ TEXT_PATTERN = rf"^[^\u0000]*[^\u0000{_SPACE}][^\u0000]*$"
 
 
 class ErrorSerializer(serializers.Serializer):
-    """The body of 401, 403, 404, 409, 412, 413, 415, 422, 428 and 429 answers."""
+    """The body of 401, 403, 404, 409, 412, 413, 415, 422, 428, 429 and 503 answers."""
 
     detail = serializers.CharField()
 
@@ -363,10 +365,28 @@ PAGE_EXAMPLES = {
 }
 
 
+# Any operation may find the database unable to serve (heroes.api.errors).
+SERVICE_UNAVAILABLE = {
+    "description": (
+        "The database cannot serve now (unreachable, out of connections, read-only, disk "
+        "full); nothing was changed. Retry after Retry-After seconds."
+    ),
+    "headers": {
+        "Retry-After": {
+            "schema": {"type": "integer", "minimum": 0},
+            "description": "Seconds to wait before retrying.",
+            "required": True,
+        }
+    },
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+
+
 def postprocess_schema(result, generator, request, public):
     """Fixes what the per-operation schema cannot reach (a drf-spectacular hook)."""
     for path_item in result["paths"].values():
         for operation in path_item.values():
+            operation["responses"]["503"] = copy.deepcopy(SERVICE_UNAVAILABLE)
             if operation.get("security") == [{}]:
                 # Anyone may call it. `[{}]` reads as "credentials required" to typed
                 # clients (openapi-python-client's AuthenticatedClient); `[]` requires none.

@@ -2,7 +2,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from heroes.api.docs import OpenAPIJSONView, RedocView, SwaggerUIView
-from heroes.api.health import healthz
+from heroes.api.health import livez, readyz
 from heroes.api.tokens import ObtainTokenView
 from heroes.api.views import HeroViewSet
 
@@ -16,5 +16,6 @@ urlpatterns = [
     path("openapi.json", OpenAPIJSONView.as_view(), name="schema"),
     path("docs/", SwaggerUIView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
-    path("healthz/", healthz, name="healthz"),
+    path("livez/", livez, name="livez"),
+    path("readyz/", readyz, name="readyz"),
 ]

@@ -1,4 +1,4 @@
-"""Django's error pages, with the headers their middleware would have set.
+"""Django's error pages (heroes.api.errors), with the headers their middleware would have set.
 
 A bad Host header, or an exception in the cookie-less JSON short-cut, is answered above
 the policy middleware; these handlers set Content-Security-Policy and Permissions-Policy
@@ -10,6 +10,8 @@ from csp.utils import build_policy
 from django.conf import settings
 from django.views import defaults
 from django_permissions_policy import PermissionsPolicyMiddleware
+
+from heroes.api import errors
 
 
 def with_policies(response):
@@ -25,7 +27,7 @@ def with_policies(response):
 
 
 def bad_request(request, exception):
-    return with_policies(defaults.bad_request(request, exception))
+    return with_policies(errors.bad_request(request, exception))
 
 
 def permission_denied(request, exception):
@@ -33,4 +35,4 @@ def permission_denied(request, exception):
 
 
 def server_error(request):
-    return with_policies(defaults.server_error(request))
+    return with_policies(errors.server_error(request))

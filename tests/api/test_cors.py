@@ -25,8 +25,10 @@ API_PATHS = [
     detail_url(1),
     reverse("api-token"),
     reverse("schema"),
-    reverse("healthz"),
-    reverse("healthz").rstrip("/"),
+    reverse("livez"),
+    reverse("livez").rstrip("/"),
+    reverse("readyz"),
+    reverse("readyz").rstrip("/"),
 ]
 NON_API_PATHS = [
     reverse("admin:index"),

@@ -1,61 +1,80 @@
-import json
-import os
-import subprocess
-import sys
+import sqlite3
 from http import HTTPStatus
-from pathlib import Path
 
-from django.conf import settings
+import pytest
 from django.urls import reverse
 
-PROBE = """
-from django.test import Client
-response = Client(HTTP_HOST="localhost").get("/healthz")
-print(response.status_code, response.content.decode())
-"""
+from tests.api.broken_database import answers, unreachable
+
+HEALTH_CHECKS = ["livez", "readyz"]
+GET = ("GET", "/livez", {}, None), ("GET", "/readyz", {}, None)
 
 
-def test_healthz_when_database_answers(api_client, db):
-    response = api_client.get(reverse("healthz"))
+def test_livez_answers_without_touching_the_database(api_client):
+    # No `db` fixture: a query here would fail the test.
+    response = api_client.get(reverse("livez"))
 
     assert response.status_code == HTTPStatus.OK
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "alive"}
 
 
-def test_healthz_without_trailing_slash(api_client, db):
-    assert api_client.get("/healthz").status_code == HTTPStatus.OK
+def test_readyz_when_hero_reads_and_writes_would_succeed(api_client, db):
+    response = api_client.get(reverse("readyz"))
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.json() == {"status": "ready"}
 
 
-def test_healthz_answers_head_for_load_balancers(api_client, db):
-    response = api_client.head(reverse("healthz"))
+@pytest.mark.parametrize("name", HEALTH_CHECKS)
+def test_health_check_without_trailing_slash(api_client, db, name):
+    assert api_client.get(f"/{name}").status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize("name", HEALTH_CHECKS)
+def test_health_check_answers_head_for_load_balancers(api_client, db, name):
+    response = api_client.head(reverse(name))
 
     assert response.status_code == HTTPStatus.OK
     assert response.content == b""
 
 
-def test_healthz_refuses_writes(api_client, db):
-    assert api_client.post(reverse("healthz")).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+@pytest.mark.parametrize("name", HEALTH_CHECKS)
+def test_health_check_refuses_writes(api_client, db, name):
+    assert api_client.post(reverse(name)).status_code == HTTPStatus.METHOD_NOT_ALLOWED
 
 
-def test_healthz_when_database_is_unreachable(tmp_path: Path):
-    env = {
-        **os.environ,
-        # A SQLite file in a directory that does not exist cannot be opened.
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'missing' / 'db.sqlite3'}",
-        "DJANGO_SETTINGS_MODULE": "heroproject.settings",
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_health_checks_when_database_is_unreachable(tmp_path, kind):
+    url, env = unreachable(kind, tmp_path)
+
+    (live, ready), _ = answers(url, *GET, **env)
+
+    assert live.status == HTTPStatus.OK
+    assert live.json() == {"status": "alive"}
+    assert ready.status == HTTPStatus.SERVICE_UNAVAILABLE
+    assert ready.headers["retry-after"] == "5"
+    assert ready.json() == {
+        "status": "unavailable",
+        "detail": {
+            "sqlite": "The database file is missing.",
+            "postgresql": "No database connection could be had in time: "
+            "the database is down or full.",
+        }[kind],
     }
-    code = "import django; django.setup()\n" + PROBE
 
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
 
-    status, body = result.stdout.strip().split(" ", 1)
-    assert int(status) == HTTPStatus.SERVICE_UNAVAILABLE
-    assert json.loads(body) == {"status": "unavailable", "database": "error"}
+def test_readyz_never_creates_a_missing_database_file(tmp_path):
+    answers(f"sqlite:///{tmp_path / 'db.sqlite3'}", *GET)
+
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_readyz_when_database_was_never_migrated(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    sqlite3.connect(path).close()  # an empty database file
+
+    (_, ready), _ = answers(f"sqlite:///{path}", *GET)
+
+    assert ready.status == HTTPStatus.SERVICE_UNAVAILABLE
+    assert ready.json()["detail"].startswith("The database is not migrated: no table auth_group,")
+    assert "heroes_hero," in ready.json()["detail"]

@@ -12,13 +12,14 @@ from heroes.api.idempotency import parse_key
 from heroes.api.schema import NO_NUL_PATTERN, TEXT_PATTERN
 from heroes.models import AGE_MAX, NAME_MAX_LENGTH
 
+CHANGE_ANSWERS = {"200", "400", "401", "403", "404", "412", "413", "415", "428", "503"}
 HERO_OPERATIONS = {
-    ("/heroes/", "get"): {"200", "304", "400"},
-    ("/heroes/", "post"): {"201", "400", "401", "403", "409", "413", "415", "422"},
-    ("/heroes/{id}/", "get"): {"200", "304", "404"},
-    ("/heroes/{id}/", "put"): {"200", "400", "401", "403", "404", "412", "413", "415", "428"},
-    ("/heroes/{id}/", "patch"): {"200", "400", "401", "403", "404", "412", "413", "415", "428"},
-    ("/heroes/{id}/", "delete"): {"204", "401", "403", "404", "412", "428"},
+    ("/heroes/", "get"): {"200", "304", "400", "503"},
+    ("/heroes/", "post"): {"201", "400", "401", "403", "409", "413", "415", "422", "503"},
+    ("/heroes/{id}/", "get"): {"200", "304", "404", "503"},
+    ("/heroes/{id}/", "put"): CHANGE_ANSWERS,
+    ("/heroes/{id}/", "patch"): CHANGE_ANSWERS,
+    ("/heroes/{id}/", "delete"): {"204", "401", "403", "404", "412", "428", "503"},
 }
 
 
@@ -158,13 +159,24 @@ def test_redoc_page_forbids_loading_from_other_hosts(api_client, db):
 def test_schema_documents_login_rate_limit(schema):
     responses = schema["paths"]["/auth/token/"]["post"]["responses"]
 
-    assert set(responses) == {"200", "400", "413", "415", "429"}
+    assert set(responses) == {"200", "400", "413", "415", "429", "503"}
     assert responses["429"]["headers"]["Retry-After"] == {
         "schema": {"type": "integer", "minimum": 0},
         "description": "Seconds until this client may try again.",
         "required": True,
     }
     assert responses["429"]["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
+
+
+def test_schema_documents_503_with_retry_after_on_every_operation(schema):
+    operations = [operation for item in schema["paths"].values() for operation in item.values()]
+
+    assert len(operations) == 7
+    for operation in operations:
+        answer = operation["responses"]["503"]
+        assert answer["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
+        assert answer["headers"]["Retry-After"]["required"] is True
+        assert answer["description"].startswith("The database cannot serve now")
 
 
 def test_schema_documents_that_empty_filters_are_ignored(schema):

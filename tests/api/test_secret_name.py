@@ -268,8 +268,9 @@ def test_browsable_api_login_never_reveals_secret_names(heroes, clients):
     assert HTTPStatus.OK in {r.status_code for _, r in responses}
 
 
-def test_healthz_never_reveals_secret_names(heroes, clients):
-    responses = _check_all("/healthz/", reverse("healthz"), clients, bodies={})
+@pytest.mark.parametrize("name", ["livez", "readyz"])
+def test_health_checks_never_reveal_secret_names(heroes, clients, name):
+    responses = _check_all(f"/{name}/", reverse(name), clients, bodies={})
 
     assert HTTPStatus.OK in {r.status_code for _, r in responses}
 

@@ -131,8 +131,9 @@ def test_forwarded_proto_is_ignored_unless_the_proxy_is_trusted(direct_server):
     assert response.getheader("Location") == f"https://{PUBLIC_HOST}/heroes/"
 
 
-def test_health_check_over_plain_http_is_not_redirected(proxied_server):
-    response, _ = _request(proxied_server, "GET", "/healthz", {})
+@pytest.mark.parametrize("path", ["/livez", "/readyz"])
+def test_health_check_over_plain_http_is_not_redirected(proxied_server, path):
+    response, _ = _request(proxied_server, "GET", path, {})
 
     assert response.status == HTTPStatus.OK
 

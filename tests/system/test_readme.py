@@ -44,7 +44,8 @@ def test_readme_curl_examples_work_as_written(tmp_path):
     assert '{"detail":"Hero not found"}' in out
     assert '{"id":1,"name":"Deadpond","age":30}' in out
     assert "204" in out
-    assert '"status": "ok"' in out
+    assert '{"status": "alive"}' in out
+    assert '{"status": "ready"}' in out
     assert 'ETag: "1"' in out
     assert "HTTP/1.1 304 Not Modified" in out
     assert 'ETag: "2"' in out
