@@ -1,3 +1,4 @@
+import re
 from http import HTTPStatus
 
 import pytest
@@ -126,6 +127,32 @@ def test_admin_save_of_hero_deleted_before_the_form_was_sent_says_so(staff_clien
         in _messages(staff_client.get(response["Location"]))[0]
     )
     assert not Hero.objects.exists()
+
+
+def test_admin_delete_action_deletes_selected_heroes_some_deleted_meanwhile(
+    staff_client, make_hero
+):
+    kept, *selected = (make_hero(f"Hero {number}", age=number).pk for number in range(4))
+    Hero.objects.filter(pk=selected[0]).delete()  # by an API client, after the page was shown
+
+    with CaptureQueriesContext(connection) as queries:
+        response = staff_client.post(
+            CHANGELIST,
+            {
+                "action": "delete_selected",
+                "_selected_action": selected,
+                "post": "yes",
+            },
+        )
+    deletes = [q["sql"] for q in queries if q["sql"].startswith('DELETE FROM "heroes_hero"')]
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert _messages(staff_client.get(response["Location"])) == ["Successfully deleted 2 heroes."]
+    assert list(Hero.objects.values_list("pk", flat=True)) == [kept]
+    # One statement, whose rows are locked in id order before they go.
+    assert len(deletes) == 1
+    if connection.vendor == "postgresql":
+        assert re.search(r"ORDER BY .* FOR UPDATE\)$", deletes[0]), deletes[0]
 
 
 def test_admin_is_closed_to_non_staff(db):
