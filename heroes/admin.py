@@ -1,9 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.functional import cached_property
 
 from heroes.guards.password_change import RevokingAdminPasswordChangeForm
@@ -49,6 +51,30 @@ class HeroAdmin(admin.ModelAdmin):
         if not term:
             return queryset, False
         return queryset.filter(Q(name__istartswith=term) | Q(secret_name__istartswith=term)), False
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except Hero.DoesNotExist:
+            # Deleted between this form's read of the hero and its save: Hero.save() wrote
+            # nothing (it never inserts a deleted hero again) and the view's transaction
+            # rolled back.
+            self.message_user(
+                request,
+                f"The hero with ID “{object_id}” was deleted while you edited it; "
+                "your changes were not saved.",
+                messages.ERROR,
+            )
+            changelist = f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"
+            return HttpResponseRedirect(reverse(changelist, current_app=self.admin_site.name))
+
+    def delete_queryset(self, request, queryset):
+        # Every other write locks one hero, then its tally rows. This one locks its heroes
+        # in id order first (the DELETE's subquery): two bulk deletes of overlapping heroes
+        # queue rather than deadlock, whatever order each DELETE would scan its rows in.
+        queryset.model.objects.filter(
+            pk__in=queryset.order_by("pk").select_for_update().values("pk")
+        ).delete()
 
 
 @admin.register(LoginAttempts)

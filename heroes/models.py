@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import F
 
 from heroes.portability.fields import CodePointCharField
+from heroes.speed import saving
 
 NAME_MAX_LENGTH = 255
 SECRET_NAME_MAX_LENGTH = 255
@@ -31,19 +31,22 @@ class Hero(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
-        """Saves, counting the write in `version` (heroes.speed.saving does the same)."""
-        if self._state.adding:
-            return super().save(*args, **kwargs)
-        # In the UPDATE itself, so two concurrent saves never end on the same version.
-        self.version = F("version") + 1
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "version"}
-        # An update only: a hero deleted meanwhile is never inserted again.
-        kwargs.setdefault("force_update", not kwargs.get("force_insert"))
-        super().save(*args, **kwargs)
-        self.refresh_from_db(fields=["version"])
+    def save(
+        self, *, force_insert=False, force_update=False, using=None, update_fields=None
+    ) -> None:
+        """Saves; a stored hero by one UPDATE that counts the write in `version`.
+
+        The UPDATE never falls back to an INSERT: a hero deleted meanwhile stays deleted,
+        and its save writes nothing and raises Hero.DoesNotExist (heroes.speed.saving).
+        """
+        if self._state.adding or force_insert:
+            super().save(force_insert=force_insert, using=using, update_fields=update_fields)
+            return
+        deferred = self.get_deferred_fields()
+        if update_fields is None and deferred:
+            # As Model.save(): a hero read with only() or defer() writes only what was read.
+            update_fields = {field.attname for field in self._meta.concrete_fields} - deferred
+        saving.save(self, update_fields, using=using)
 
 
 class LoginAttempts(models.Model):

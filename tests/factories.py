@@ -1,5 +1,9 @@
-"""What tests build heroes and hero URLs from."""
+"""What tests build heroes and hero URLs from, and the races they stage."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import connection
 from django.urls import reverse
 
 from heroes.models import Hero
@@ -27,3 +31,24 @@ def spelled_otherwise(pk: int, kind: str) -> str:
         "underscore": f"0_{pk}",
         "arabic_digits": str(pk).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")),
     }[kind]
+
+
+@contextmanager
+def deleted_after_first_read(hero: Hero) -> Iterator[None]:
+    """Deletes the hero just before the block's second statement on the hero table.
+
+    As another client's DELETE landing between a view's read of the hero and its write.
+    """
+    statements = 0
+
+    def delete_before_second(execute, sql, params, many, context):
+        nonlocal statements
+        if '"heroes_hero"' in sql:
+            statements += 1
+            if statements == 2:
+                execute('DELETE FROM "heroes_hero" WHERE "id" = %s', [hero.pk], False, context)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(delete_before_second):
+        yield
+    assert statements >= 2, "the block read the hero but never wrote it: nothing was raced"

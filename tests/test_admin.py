@@ -1,6 +1,8 @@
+import re
 from http import HTTPStatus
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
@@ -8,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from heroes.models import Hero
+from tests.factories import deleted_after_first_read
 
 CHANGELIST = reverse("admin:heroes_hero_changelist")
 
@@ -79,6 +82,77 @@ def test_admin_edits_and_deletes_a_hero(staff_client, make_hero):
     assert (hero.name, hero.age, hero.secret_name) == ("Deadpool", 31, "Wade Wilson")
     assert deleted.status_code == HTTPStatus.FOUND
     assert not Hero.objects.exists()
+
+
+def _messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+@pytest.mark.parametrize("button", ["_save", "_continue"])
+def test_admin_save_of_hero_deleted_meanwhile_says_so_and_saves_nothing(
+    staff_client, make_hero, button
+):
+    hero = make_hero(age=30)
+    form = {"name": "Deadpool", "age": "31", "secret_name": "Wade Wilson", button: "1"}
+
+    # An API client's DELETE lands between the form's read of the hero and its save.
+    with deleted_after_first_read(hero):
+        response = staff_client.post(reverse("admin:heroes_hero_change", args=[hero.pk]), form)
+    shown = staff_client.get(response["Location"])
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == CHANGELIST
+    assert _messages(shown) == [
+        f"The hero with ID “{hero.pk}” was deleted while you edited it; "
+        "your changes were not saved."
+    ]
+    # Here the test's one connection ran the DELETE inside the view's transaction, which
+    # rolled back: the hero is back as it was, never as the form would have made it.
+    assert not Hero.objects.filter(name="Deadpool").exists()
+    assert not LogEntry.objects.exists()
+
+
+def test_admin_save_of_hero_deleted_before_the_form_was_sent_says_so(staff_client, make_hero):
+    hero = make_hero(age=30)
+    hero.delete()
+
+    response = staff_client.post(
+        reverse("admin:heroes_hero_change", args=[hero.id]),
+        {"name": "Deadpool", "age": "31", "secret_name": "Wade Wilson"},
+    )
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert (
+        "doesn\u2019t exist. Perhaps it was deleted?"
+        in _messages(staff_client.get(response["Location"]))[0]
+    )
+    assert not Hero.objects.exists()
+
+
+def test_admin_delete_action_deletes_selected_heroes_some_deleted_meanwhile(
+    staff_client, make_hero
+):
+    kept, *selected = (make_hero(f"Hero {number}", age=number).pk for number in range(4))
+    Hero.objects.filter(pk=selected[0]).delete()  # by an API client, after the page was shown
+
+    with CaptureQueriesContext(connection) as queries:
+        response = staff_client.post(
+            CHANGELIST,
+            {
+                "action": "delete_selected",
+                "_selected_action": selected,
+                "post": "yes",
+            },
+        )
+    deletes = [q["sql"] for q in queries if q["sql"].startswith('DELETE FROM "heroes_hero"')]
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert _messages(staff_client.get(response["Location"])) == ["Successfully deleted 2 heroes."]
+    assert list(Hero.objects.values_list("pk", flat=True)) == [kept]
+    # One statement, whose rows are locked in id order before they go.
+    assert len(deletes) == 1
+    if connection.vendor == "postgresql":
+        assert re.search(r"ORDER BY .* FOR UPDATE\)$", deletes[0]), deletes[0]
 
 
 def test_admin_is_closed_to_non_staff(db):

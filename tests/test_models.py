@@ -1,5 +1,5 @@
 import pytest
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -92,11 +92,36 @@ def test_save_hero_counts_each_write_in_its_version():
 
 
 @pytest.mark.django_db
-def test_save_hero_deleted_meanwhile_does_not_insert_it_again():
+@pytest.mark.parametrize("update_fields", [None, ["name"]])
+def test_save_hero_deleted_meanwhile_raises_does_not_exist_and_inserts_nothing(update_fields):
     hero = Hero.objects.create(name="Deadpond", secret_name="Dive Wilson")
     Hero.objects.filter(pk=hero.pk).delete()
 
-    with pytest.raises(DatabaseError), transaction.atomic():
-        hero.save()
+    hero.name = "Deadpool"
+    with transaction.atomic():
+        with pytest.raises(Hero.DoesNotExist):
+            hero.save(update_fields=update_fields)
+        # No database error: the transaction goes on.
+        assert not Hero.objects.filter(pk=hero.pk).exists()
 
-    assert not Hero.objects.filter(pk=hero.pk).exists()
+    assert not Hero.objects.exists()
+
+
+@pytest.mark.django_db
+def test_save_hero_read_in_part_writes_only_what_was_read():
+    hero = Hero.objects.create(name="Deadpond", age=30, secret_name="Dive Wilson")
+    partial = Hero.objects.only("name").get(pk=hero.pk)
+
+    partial.name = "Deadpool"
+    with CaptureQueriesContext(connection) as queries:
+        partial.save()
+
+    # One UPDATE of the name: the age, never read, is neither read now nor written.
+    assert len(queries) == 1
+    assert '"name" =' in queries[0]["sql"]
+    assert '"age" =' not in queries[0]["sql"]
+    assert Hero.objects.values_list("name", "age", "version").get(pk=hero.pk) == (
+        "Deadpool",
+        30,
+        2,
+    )

@@ -31,15 +31,19 @@ class VersionChanged(Exception):
 
 
 def save(
-    instance: Model, update_fields: Iterable[str] | None = None, *, if_version: int | None = None
+    instance: Model,
+    update_fields: Iterable[str] | None = None,
+    *,
+    if_version: int | None = None,
+    using: str | None = None,
 ) -> None:
     """Inserts a new instance, or updates `update_fields` (default: all) of a saved one.
 
     With `if_version`, an update writes only if the row is still at that version, and
-    raises VersionChanged otherwise.
+    raises VersionChanged otherwise. `using` names the database, as in Model.save().
     """
     model = type(instance)
-    using = router.db_for_write(model, instance=instance)
+    using = using or router.db_for_write(model, instance=instance)
     adding = instance._state.adding
     fields = None if update_fields is None else frozenset(update_fields)
     if fields is not None:

@@ -1,11 +1,15 @@
 """Exact hero counts that cost the same at ten heroes and at ten million.
 
 `COUNT(*)` reads the whole table, or every matching index entry, on every page. Instead,
-triggers on `heroes_hero` (migrations 0005 and 0006) keep two tallies right inside the
-same transaction as every insert, update, delete and truncate, whoever writes:
+triggers on `heroes_hero` (migrations 0005, 0006 and 0011) keep two tallies right inside
+the same transaction as every insert, update, delete and truncate, whoever writes:
 `heroes_herotally` holds the total, and `heroes_heroagetally` one row per distinct age
 (-1 stands for "no age"). A count of every hero reads one row; a count of an age range
 adds up one row per age in it.
+
+On PostgreSQL each statement locks the tally rows it changes in one order, ages ascending
+and then the total, so concurrent writes queue on them and never deadlock; a write that
+changes no age locks none. On SQLite one writer at a time holds the database.
 """
 
 from django.db import connections

@@ -6,7 +6,13 @@ import pytest
 from django.urls import reverse
 
 from heroes.models import AGE_MAX, NAME_MAX_LENGTH, SECRET_NAME_MAX_LENGTH, Hero
-from tests.factories import LIST_URL, OTHER_SPELLINGS, SECRET, spelled_otherwise
+from tests.factories import (
+    LIST_URL,
+    OTHER_SPELLINGS,
+    SECRET,
+    deleted_after_first_read,
+    spelled_otherwise,
+)
 
 
 def detail_url(pk) -> str:
@@ -365,24 +371,42 @@ def test_create_hero_with_form_body_and_invalid_age_is_rejected(writer_client, a
     assert not Hero.objects.exists()
 
 
-def test_partial_update_hero_deleted_meanwhile_not_found(writer_client, make_hero):
-    from django.db.models import signals
+@pytest.mark.parametrize(
+    ("method", "body"),
+    [
+        ("put", {"name": "Deadpool", "secret_name": "Wade Wilson"}),
+        ("patch", {"name": "Deadpool"}),
+        ("delete", None),
+    ],
+)
+@pytest.mark.parametrize("if_match", [None, '"1"', "*"])
+def test_write_hero_deleted_meanwhile_answers_404_and_stays_deleted(
+    writer_client, make_hero, method, body, if_match
+):
+    hero = make_hero(age=30)
+    headers = {"If-Match": if_match} if if_match else {}
 
-    hero = make_hero()
-
-    def delete_first(sender, instance, **kwargs):
-        # Another client's DELETE lands between this PATCH's read and its write.
-        Hero.objects.filter(pk=instance.pk).delete()
-
-    signals.pre_save.connect(delete_first, sender=Hero)
-    try:
-        response = writer_client.patch(detail_url(hero.pk), {"name": "Deadpool"}, format="json")
-    finally:
-        signals.pre_save.disconnect(delete_first, sender=Hero)
+    # Another client's DELETE lands between this request's read of the hero and its write.
+    with deleted_after_first_read(hero):
+        response = getattr(writer_client, method)(
+            detail_url(hero.pk), body, format="json", headers=headers
+        )
 
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert response.json() == {"detail": "Hero not found"}
-    assert not Hero.objects.filter(name="Deadpool").exists()
+    assert not Hero.objects.exists()
+
+
+def test_delete_hero_twice_answers_404_the_second_time(writer_client, make_hero):
+    hero = make_hero()
+
+    first = writer_client.delete(detail_url(hero.pk))
+    second = writer_client.delete(detail_url(hero.pk))
+
+    assert first.status_code == HTTPStatus.NO_CONTENT
+    assert second.status_code == HTTPStatus.NOT_FOUND
+    assert second.json() == {"detail": "Hero not found"}
+    assert not Hero.objects.exists()
 
 
 def test_create_hero_answers_location_of_new_hero(writer_client):

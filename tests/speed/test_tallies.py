@@ -97,6 +97,58 @@ def test_age_tally_follows_inserts_updates_and_deletes(db):
         assert tallies.count_between(low, high) == _between(low, high)
 
 
+def _age_tallies() -> list[tuple[int, int]]:
+    with connection.cursor() as cursor:
+        cursor.execute('SELECT "age", "total" FROM "heroes_heroagetally" WHERE "total" <> 0')
+        return sorted(cursor.fetchall())
+
+
+def _heroes_by_age() -> list[tuple[int, int]]:
+    with connection.cursor() as cursor:
+        cursor.execute('SELECT COALESCE("age", -1), COUNT(*) FROM "heroes_hero" GROUP BY 1')
+        return sorted(cursor.fetchall())
+
+
+def test_age_tally_follows_batches_that_move_ages_both_ways(db):
+    Hero.objects.bulk_create(
+        Hero(name=f"Hero {i}", age=(None if i % 9 == 0 else 20 + i % 5), secret_name="s")
+        for i in range(90)
+    )
+    with connection.cursor() as cursor:
+        # One statement moves heroes from 20 to 24, from 24 to 20, and from 22 to no age.
+        cursor.execute(
+            'UPDATE "heroes_hero" SET "age" = CASE "age" WHEN 20 THEN 24 WHEN 24 THEN 20 '
+            'WHEN 22 THEN NULL ELSE "age" END'
+        )
+    Hero.objects.filter(age__isnull=True).update(age=21)
+    Hero.objects.filter(age=23).delete()
+    Hero.objects.bulk_create(Hero(name=f"Late {i}", age=i % 3, secret_name="s") for i in range(9))
+
+    assert _age_tallies() == _heroes_by_age()
+    assert dict(_age_tallies()) == {0: 3, 1: 3, 2: 3, 20: 16, 21: 42, 24: 16}
+
+
+def test_age_tally_untouched_by_writes_that_keep_every_age(db):
+    Hero.objects.bulk_create(Hero(name=f"Hero {i}", age=i % 3, secret_name="s") for i in range(9))
+
+    def tally_rows() -> list[tuple]:
+        # A row's ctid (PostgreSQL) changes with every new version of it; SQLite's rowid
+        # stays, but its update trigger only fires when an age changes.
+        column = "ctid" if connection.vendor == "postgresql" else "rowid"
+        with connection.cursor() as cursor:
+            cursor.execute(f'SELECT "age", "total", {column} FROM "heroes_heroagetally"')
+            return sorted(cursor.fetchall(), key=str)
+
+    before = tally_rows()
+    Hero.objects.update(name="Renamed")
+    with connection.cursor() as cursor:
+        # Ages swapped within one statement: each age keeps its count.
+        cursor.execute('UPDATE "heroes_hero" SET "age" = 2 - "age" WHERE "age" IN (0, 2)')
+
+    assert tally_rows() == before
+    assert _age_tallies() == _heroes_by_age() == [(0, 3), (1, 3), (2, 3)]
+
+
 def test_list_heroes_age_range_counts_and_orders_exactly(api_client, db):
     Hero.objects.bulk_create(
         Hero(name=f"Hero {i}", age=30 + i % 3, secret_name="s") for i in range(250)
