@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "reliability"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "reliability"
 
 
 def record_figures(name: str, figures: dict) -> Path:
