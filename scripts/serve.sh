@@ -29,9 +29,10 @@ fi
 scripts/nginx-config.sh "$RUN_DIR" "$NGINX_LISTEN" "127.0.0.1:$APP_PORT" >"$RUN_DIR/nginx.conf"
 /usr/sbin/nginx -t -q -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf" -e stderr
 
-# nginx is the one proxy in front: the client's address is the last X-Forwarded-For entry.
-export DJANGO_NUM_PROXIES=${DJANGO_NUM_PROXIES:-1}
-export DJANGO_TRUSTED_PROXIES=${DJANGO_TRUSTED_PROXIES:-127.0.0.1}
+# nginx is one more proxy, on 127.0.0.1: DJANGO_NUM_PROXIES and DJANGO_TRUSTED_PROXIES, if
+# set, count and list the proxies in front of nginx (a load balancer).
+export DJANGO_NUM_PROXIES=$((${DJANGO_NUM_PROXIES:-0} + 1))
+export DJANGO_TRUSTED_PROXIES="127.0.0.1${DJANGO_TRUSTED_PROXIES:+,$DJANGO_TRUSTED_PROXIES}"
 GUNICORN_BIND="127.0.0.1:$APP_PORT" "$GUNICORN" --config gunicorn.conf.py &
 gunicorn_pid=$!
 /usr/sbin/nginx -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf" -e stderr -g "daemon off;" &

@@ -35,6 +35,14 @@ def bad_request(request, exception):
     return JsonResponse({"detail": detail}, status=400)
 
 
+def permission_denied(request, exception):
+    if wants_html(request):
+        return defaults.permission_denied(request, exception)
+    return JsonResponse(
+        {"detail": "You do not have permission to perform this action."}, status=403
+    )
+
+
 def page_not_found(request, exception):
     # An id that no route accepts (say "1.5", or "a/b" once decoded) must answer like
     # every other API 404, not with an HTML page a JSON client cannot read.

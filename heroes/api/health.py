@@ -77,7 +77,8 @@ def readiness_problem() -> str | None:
     except DatabaseError as error:
         reason = unavailable_reason(error)
         if reason is None:
-            logger.error("Readiness check failed: %s", error)
+            # The error's class only: its text may quote a stored value (a secret name).
+            logger.error("Readiness check failed: %s", type(error).__name__)
             return "The database failed a hero read."
         return reason
     return None

@@ -2,10 +2,10 @@
 
 The client is the peer of the connection (REMOTE_ADDR). Behind proxies
 (DJANGO_NUM_PROXIES > 0) it is the address the outermost of them saw and appended to
-X-Forwarded-For, but only when the peer is one of DJANGO_TRUSTED_PROXIES: a client that
-connects directly cannot name another address. Clients are counted by network, whatever
-the spelling: an IPv4 address (also written as IPv4-mapped IPv6) is one client, an IPv6
-address counts as its /64, the block one host or one site gets.
+X-Forwarded-For, read hop by hop and only from proxies in DJANGO_TRUSTED_PROXIES: a client
+that connects to any of them directly cannot name another address. Clients are counted by
+network, whatever the spelling: an IPv4 address (also written as IPv4-mapped IPv6) is one
+client, an IPv6 address counts as its /64, the block one host or one site gets.
 """
 
 from ipaddress import IPv4Address, IPv6Address, IPv6Network, ip_address
@@ -59,13 +59,18 @@ def client_address(request) -> str:
     if peer is None:
         # Not an IP address (a Unix socket's peer has none): counted as it is spelled.
         return peer_text.strip()[:255]
-    proxies = api_settings.NUM_PROXIES
-    if proxies and is_trusted_proxy(peer):
-        # Each proxy appends the address it saw, so the entries our proxies wrote are the
-        # last `proxies` ones; any to their left came from the client, and are not read.
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        client = parse_address(forwarded[-min(proxies, len(forwarded))])
-        if client is not None:
-            return client_key(client)
-        # A proxy that wrote no address: its requests count as the proxy's own.
-    return client_key(peer)
+    # From the connection leftwards through X-Forwarded-For, one hop per proxy: each hop is
+    # read only if the hop to its right is a trusted proxy, which appended it. The first
+    # hop that is not a trusted proxy is the client; entries further left are the client's
+    # own and are never read.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    hop = peer
+    for _ in range(api_settings.NUM_PROXIES):
+        if not forwarded or not is_trusted_proxy(hop):
+            break
+        entry = parse_address(forwarded.pop())
+        if entry is None:
+            # A proxy that wrote no address: its requests count as that proxy's own.
+            break
+        hop = entry
+    return client_key(hop)

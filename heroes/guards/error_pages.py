@@ -8,7 +8,6 @@ on those pages themselves.
 from csp.constants import HEADER
 from csp.utils import build_policy
 from django.conf import settings
-from django.views import defaults
 from django_permissions_policy import PermissionsPolicyMiddleware
 
 from heroes.api import errors
@@ -31,7 +30,7 @@ def bad_request(request, exception):
 
 
 def permission_denied(request, exception):
-    return with_policies(defaults.permission_denied(request, exception))
+    return with_policies(errors.permission_denied(request, exception))
 
 
 def server_error(request):

@@ -1,13 +1,18 @@
-"""The project's routes and error handlers, and one view that fails as a bug would."""
+"""The project's routes and error handlers, and views that fail as a bug or a refusal would."""
 
+from django.core.exceptions import PermissionDenied
 from django.urls import path
 
-from heroproject.urls import handler400, handler404, handler500, urlpatterns
+from heroproject.urls import handler400, handler403, handler404, handler500, urlpatterns
 
 
 def fail(request):
     raise RuntimeError("a bug")
 
 
-urlpatterns = [path("fail/", fail), *urlpatterns]
-__all__ = ["handler400", "handler404", "handler500", "urlpatterns"]
+def forbid(request):
+    raise PermissionDenied
+
+
+urlpatterns = [path("fail/", fail), path("forbid/", forbid), *urlpatterns]
+__all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]

@@ -30,6 +30,22 @@ def failing_client(settings) -> Client:
     return Client(raise_request_exception=False)
 
 
+def test_refusal_answers_json_403(failing_client):
+    response = failing_client.get("/forbid/", HTTP_ACCEPT="application/json")
+
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "You do not have permission to perform this action."}
+
+
+def test_refusal_answers_html_403_to_browsers(failing_client):
+    response = failing_client.get("/forbid/", HTTP_ACCEPT="text/html")
+
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert response["Content-Type"].startswith("text/html")
+    assert "403 Forbidden" in response.content.decode()
+
+
 def test_bug_answers_json_500(failing_client, caplog):
     response = failing_client.get("/fail/", HTTP_ACCEPT="application/json")
 

@@ -117,13 +117,21 @@ def test_missing_or_malformed_x_forwarded_for_counts_as_the_proxy(forwarded_for)
 
 def test_two_proxies_read_the_second_entry_from_the_right(settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 2}
-    settings.TRUSTED_PROXIES = [ip_network("127.0.0.1")]
+    settings.TRUSTED_PROXIES = [ip_network("127.0.0.1"), ip_network("10.0.0.0/8")]
 
     # The client forged the first entry; the outer proxy appended the client's address,
     # the inner one the outer proxy's.
     assert _key("127.0.0.1", "203.0.113.1, 198.51.100.7, 10.0.0.2") == "198.51.100.7"
     # Fewer entries than proxies: every entry was written by a proxy; the first is read.
     assert _key("127.0.0.1", "198.51.100.7") == "198.51.100.7"
+
+
+def test_two_proxies_stop_at_a_client_that_skipped_the_outer_proxy(settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 2}
+    settings.TRUSTED_PROXIES = [ip_network("127.0.0.1"), ip_network("10.0.0.0/8")]
+
+    # 198.51.100.7 reached the inner proxy directly: what it forged is never read.
+    assert _key("127.0.0.1", "203.0.113.1, 198.51.100.7") == "198.51.100.7"
 
 
 def test_proxies_without_trusted_addresses_refuse_to_start():
