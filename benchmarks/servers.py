@@ -188,7 +188,6 @@ def start_served(
     env = server_env(
         database_url,
         PORT=str(port),
-        APP_PORT=str(free_port()),
         HEROES_RUN_DIR=str(run_dir),
         GUNICORN=str(GUNICORN),
         WEB_CONCURRENCY=str(workers),

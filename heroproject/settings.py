@@ -24,10 +24,14 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
-    """A comma-separated list of addresses and CIDR networks; a bad entry stops start-up."""
+def env_proxies(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network | str]:
+    """A comma-separated list of addresses, CIDR networks and `unix` (a Unix socket's peer);
+    a bad entry stops start-up."""
     try:
-        return [ipaddress.ip_network(item, strict=False) for item in env_list(name)]
+        return [
+            item if item == "unix" else ipaddress.ip_network(item, strict=False)
+            for item in env_list(name)
+        ]
     except ValueError as error:
         raise ImproperlyConfigured(f"{name}: {error}") from None
 
@@ -207,14 +211,16 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": int(os.environ.get("DJANGO_NUM_PROXIES", "0")),
 }
 
-# The addresses (or networks) those proxies connect from: X-Forwarded-For is read only on
-# their connections (heroes.guards.client_address). Proxies without them would leave
-# every client counted as the proxy, so that refuses to start.
-TRUSTED_PROXIES = env_networks("DJANGO_TRUSTED_PROXIES")
+# The addresses (or networks) those proxies connect from, and `unix` for one on this
+# machine that connects over a Unix socket (scripts/serve.sh's nginx): X-Forwarded-For is
+# read only on their connections (heroes.guards.client_address). Proxies without them
+# would leave every client counted as the proxy, so that refuses to start.
+TRUSTED_PROXIES = env_proxies("DJANGO_TRUSTED_PROXIES")
 if REST_FRAMEWORK["NUM_PROXIES"] > 0 and not TRUSTED_PROXIES:
     raise ImproperlyConfigured(
         "DJANGO_NUM_PROXIES is set but DJANGO_TRUSTED_PROXIES is empty. Set it to the "
-        "addresses your proxies connect from, comma-separated (for example: 127.0.0.1)."
+        "addresses your proxies connect from, comma-separated (for example: 127.0.0.1), "
+        "or unix for a proxy on a Unix socket."
     )
 
 # CORS (django-cors-headers): browser pages on the origins listed in

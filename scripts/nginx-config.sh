@@ -4,7 +4,7 @@
 #   scripts/nginx-config.sh RUN_DIR LISTEN UPSTREAM > RUN_DIR/nginx.conf
 #
 # RUN_DIR holds nginx's pid and temporary files, LISTEN is the address clients connect to
-# (127.0.0.1:8000), UPSTREAM the gunicorn nginx passes requests to (127.0.0.1:8001).
+# (127.0.0.1:8000), UPSTREAM the gunicorn nginx passes requests to (unix:/path/gunicorn.sock).
 set -euo pipefail
 [ $# -eq 3 ] || { echo "usage: $0 RUN_DIR LISTEN UPSTREAM" >&2; exit 2; }
 cd "$(dirname "$0")/.."

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Serves the API as the README recommends: nginx on PORT in front of gunicorn on APP_PORT.
+# Serves the API as the README recommends: nginx on PORT in front of gunicorn on a Unix socket.
 #
 #   PORT=8000 scripts/serve.sh      (make run calls it; expects the environment of make run)
 #
-# PORT is nginx's port on 127.0.0.1 (NGINX_LISTEN=0.0.0.0:80 to listen elsewhere), APP_PORT
-# gunicorn's, on 127.0.0.1 only (default PORT + 1), HEROES_RUN_DIR nginx's pid, config and
-# temporary files (default .run/PORT).
+# PORT is nginx's port on 127.0.0.1 (NGINX_LISTEN=0.0.0.0:80 to listen elsewhere),
+# HEROES_RUN_DIR holds gunicorn's socket and nginx's pid, config and temporary files (default
+# .run/PORT). gunicorn listens only on that socket, which only nginx connects to.
 #
 # nginx (Debian's package) reads every request whole before gunicorn's sync workers see it,
 # keeps client connections alive and gzips JSON; deploy/nginx.conf says how. Both run in the
@@ -14,26 +14,32 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 PORT=${PORT:-8000}
-APP_PORT=${APP_PORT:-$((PORT + 1))}
 NGINX_LISTEN=${NGINX_LISTEN:-127.0.0.1:$PORT}
 GUNICORN=${GUNICORN:-.venv/bin/gunicorn}
 RUN_DIR=$(realpath -m "${HEROES_RUN_DIR:-.run/$PORT}")
 
 mkdir -p "$RUN_DIR"
 if [ "$(id -u)" -eq 0 ] && ! runuser -u nobody -- test -x "$RUN_DIR"; then
-    # Started as root, nginx runs its workers as nobody, who keep request bodies there.
+    # Started as root, nginx runs its workers as nobody, who keep request bodies there and
+    # connect to gunicorn's socket.
     echo "serve.sh: nginx's workers (user nobody) cannot reach $RUN_DIR;" \
         "set HEROES_RUN_DIR to a directory they can reach" >&2
     exit 1
 fi
-scripts/nginx-config.sh "$RUN_DIR" "$NGINX_LISTEN" "127.0.0.1:$APP_PORT" >"$RUN_DIR/nginx.conf"
+SOCKET="$RUN_DIR/gunicorn.sock"
+if [ "${#SOCKET}" -gt 107 ]; then
+    echo "serve.sh: $SOCKET is longer than a Unix socket path may be; set HEROES_RUN_DIR" \
+        "to a shorter directory" >&2
+    exit 1
+fi
+scripts/nginx-config.sh "$RUN_DIR" "$NGINX_LISTEN" "unix:$SOCKET" >"$RUN_DIR/nginx.conf"
 /usr/sbin/nginx -t -q -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf" -e stderr
 
-# nginx is one more proxy, on 127.0.0.1: DJANGO_NUM_PROXIES and DJANGO_TRUSTED_PROXIES, if
-# set, count and list the proxies in front of nginx (a load balancer).
+# nginx is one more proxy, on the Unix socket: DJANGO_NUM_PROXIES and DJANGO_TRUSTED_PROXIES,
+# if set, count and list the proxies in front of nginx (a load balancer).
 export DJANGO_NUM_PROXIES=$((${DJANGO_NUM_PROXIES:-0} + 1))
-export DJANGO_TRUSTED_PROXIES="127.0.0.1${DJANGO_TRUSTED_PROXIES:+,$DJANGO_TRUSTED_PROXIES}"
-GUNICORN_BIND="127.0.0.1:$APP_PORT" "$GUNICORN" --config gunicorn.conf.py &
+export DJANGO_TRUSTED_PROXIES="unix${DJANGO_TRUSTED_PROXIES:+,$DJANGO_TRUSTED_PROXIES}"
+GUNICORN_BIND="unix:$SOCKET" "$GUNICORN" --config gunicorn.conf.py &
 gunicorn_pid=$!
 /usr/sbin/nginx -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf" -e stderr -g "daemon off;" &
 nginx_pid=$!

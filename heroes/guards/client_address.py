@@ -3,7 +3,8 @@
 The client is the peer of the connection (REMOTE_ADDR). Behind proxies
 (DJANGO_NUM_PROXIES > 0) it is the address the outermost of them saw and appended to
 X-Forwarded-For, read hop by hop and only from proxies in DJANGO_TRUSTED_PROXIES: a client
-that connects to any of them directly cannot name another address. Clients are counted by
+that connects to any of them directly cannot name another address. A peer on a Unix socket
+has no address; it is a trusted proxy when the list holds `unix`. Clients are counted by
 network, whatever the spelling: an IPv4 address (also written as IPv4-mapped IPv6) is one
 client, an IPv6 address counts as its /64, the block one host or one site gets.
 """
@@ -48,17 +49,23 @@ def client_key(address: IPv4Address | IPv6Address) -> str:
     return str(IPv6Network((int(address) >> host_bits << host_bits, IPV6_CLIENT_PREFIX)))
 
 
-def is_trusted_proxy(address: IPv4Address | IPv6Address) -> bool:
-    return any(address in network for network in settings.TRUSTED_PROXIES)
+UNIX_SOCKET_PEER = "unix"
+
+
+def is_trusted_proxy(address: IPv4Address | IPv6Address | None) -> bool:
+    """Whether `address` (None: a peer on a Unix socket) is one of DJANGO_TRUSTED_PROXIES."""
+    if address is None:
+        return UNIX_SOCKET_PEER in settings.TRUSTED_PROXIES
+    return any(
+        address in network for network in settings.TRUSTED_PROXIES if network != UNIX_SOCKET_PEER
+    )
 
 
 def client_address(request) -> str:
     """The key of the client that sent `request` (see the module's docstring)."""
     peer_text = request.META.get("REMOTE_ADDR", "")
+    # None when the peer has no IP address: a Unix socket's peer (gunicorn gives "").
     peer = parse_address(peer_text)
-    if peer is None:
-        # Not an IP address (a Unix socket's peer has none): counted as it is spelled.
-        return peer_text.strip()[:255]
     # From the connection leftwards through X-Forwarded-For, one hop per proxy: each hop is
     # read only if the hop to its right is a trusted proxy, which appended it. The first
     # hop that is not a trusted proxy is the client; entries further left are the client's
@@ -73,4 +80,7 @@ def client_address(request) -> str:
             # A proxy that wrote no address: its requests count as that proxy's own.
             break
         hop = entry
+    if hop is None:
+        # A Unix socket's peer, not trusted or naming no client: counted as it is spelled.
+        return peer_text.strip()[:255]
     return client_key(hop)

@@ -81,6 +81,22 @@ def test_peer_that_is_no_ip_address_counts_as_spelled():
     assert _key("unix:/run/heroes.sock") == "unix:/run/heroes.sock"
 
 
+def test_x_forwarded_for_from_a_trusted_unix_socket_peer_names_the_client(settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    settings.TRUSTED_PROXIES = ["unix"]
+
+    # gunicorn on a Unix socket gives the peer (scripts/serve.sh's nginx) as "".
+    assert _key("", "198.51.100.7") == "198.51.100.7"
+    assert _key("", "203.0.113.1, 2001:db8:1:2::99") == "2001:db8:1:2::/64"
+    assert _key("", "garbage") == ""
+    assert _key("127.0.0.1", "198.51.100.7") == "127.0.0.1"
+
+
+@pytest.mark.usefixtures("behind_one_proxy")
+def test_x_forwarded_for_from_an_untrusted_unix_socket_peer_is_ignored():
+    assert _key("", "198.51.100.7") == ""
+
+
 def test_x_forwarded_for_is_ignored_without_proxies(settings):
     settings.TRUSTED_PROXIES = [ip_network("127.0.0.1")]
 
@@ -162,7 +178,7 @@ def test_trusted_proxies_as_addresses_and_networks_start():
         "sqlite://:memory:",
         "check",
         DJANGO_NUM_PROXIES="1",
-        DJANGO_TRUSTED_PROXIES="127.0.0.1, ::1, 10.0.0.0/8, fd00::/8",
+        DJANGO_TRUSTED_PROXIES="unix, 127.0.0.1, ::1, 10.0.0.0/8, fd00::/8",
     )
 
     assert "System check identified no issues" in output

@@ -177,7 +177,7 @@ def test_proxy_answers_json_503_when_gunicorn_is_down(tmp_path):
             str(BASE_DIR / "scripts" / "nginx-config.sh"),
             str(tmp_path),
             f"127.0.0.1:{port}",
-            f"127.0.0.1:{free_port()}",  # nothing listens there
+            f"unix:{tmp_path / 'gunicorn.sock'}",  # nothing listens there
         ],
         capture_output=True,
         text=True,
