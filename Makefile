@@ -8,14 +8,22 @@ PORT ?= 8000
 # A local secret key, generated once into a git-ignored file, unless one is given.
 WITH_KEY = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}"
 
-.PHONY: run test check test-sqlite test-postgres pytest-sqlite pytest-postgres migrations-check \
-	test-browser screenshots chromium nginx lint format install static bench bench-setup wrk
+.PHONY: run dev test check test-sqlite test-postgres pytest-sqlite pytest-postgres migrations-check \
+	test-browser screenshots chromium nginx lint format install install-dev static bench \
+	bench-docs bench-setup wrk
 
+# What serving needs (requirements.txt); the test tools come with install-dev.
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+install-dev: $(VENV)/.dev-installed
+
+$(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
@@ -35,25 +43,29 @@ run: static nginx
 	@echo "Admin          http://127.0.0.1:$(PORT)/admin/"
 	@echo "Ready          http://127.0.0.1:$(PORT)/readyz"
 	@echo ""
-	@echo "Create an admin user:  DJANGO_SECRET_KEY=\$$(cat .secret_key) $(BIN)/python manage.py createsuperuser"
-	@echo "Create a token:        DJANGO_SECRET_KEY=\$$(cat .secret_key) $(BIN)/python manage.py drf_create_token <username>"
-	@echo "   or: curl -X POST -d 'username=<u>&password=<p>' http://127.0.0.1:$(PORT)/auth/token/"
+	@echo "Create an admin user:  $(BIN)/python manage.py createsuperuser"
+	@echo "Print a user's token:  $(BIN)/python manage.py hero_token <username>"
 	@echo ""
 	$(WITH_KEY) DJANGO_HTTPS=$${DJANGO_HTTPS:-0} PORT=$(PORT) exec scripts/serve.sh
+
+# Django's development server: debug on, and it reloads when a Python file changes.
+dev: install .secret_key
+	$(WITH_KEY) $(BIN)/python manage.py migrate --noinput
+	$(WITH_KEY) DJANGO_DEBUG=1 exec $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # nginx in front of gunicorn (deploy/nginx.conf), as `make run` and the serving tests use it.
 nginx:
 	test -x /usr/sbin/nginx || scripts/install-system-packages.sh nginx
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: install
+format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-migrations-check: install .secret_key
+migrations-check: install-dev .secret_key
 	$(WITH_KEY) $(BIN)/python manage.py makemigrations --check --dry-run
 
 # The quick loop: lint and the in-process tests on SQLite, no servers, no browser.
@@ -65,10 +77,10 @@ check: lint migrations-check
 test: lint migrations-check static chromium nginx bench-setup node_modules/.installed
 	scripts/with-postgres.sh $(MAKE) --no-print-directory pytest-sqlite pytest-postgres
 
-test-sqlite: static chromium nginx bench-setup
+test-sqlite: install-dev static chromium nginx bench-setup
 	scripts/with-postgres.sh $(MAKE) --no-print-directory pytest-sqlite
 
-test-postgres: static chromium nginx bench-setup
+test-postgres: install-dev static chromium nginx bench-setup
 	scripts/with-postgres.sh $(MAKE) --no-print-directory pytest-postgres
 
 # The two passes; they expect TEST_POSTGRES_URL, so run them through the targets above.
@@ -97,7 +109,7 @@ node_modules/.installed: package.json package-lock.json | node
 chromium:
 	test -x /usr/bin/chromium || scripts/install-system-packages.sh chromium
 
-test-browser: static chromium
+test-browser: install-dev static chromium
 	$(WITH_KEY) $(BIN)/pytest -m browser
 
 # Refreshes the screenshots committed under docs/ from a browser test run.
@@ -119,5 +131,9 @@ bench-setup: $(VENV)/.bench-installed wrk
 	$(BIN)/python -m benchmarks.run --setup
 
 # 10,000 and 1,000,000 heroes; several minutes. BENCH_ARGS="--rows 10000 --seconds 2" for less.
+# Writes to artifacts/benchmarks/; bench-docs rewrites the committed report in docs/.
 bench: static nginx bench-setup
 	$(WITH_KEY) $(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+bench-docs: static nginx bench-setup
+	$(WITH_KEY) $(BIN)/python -m benchmarks.run --out docs $(BENCH_ARGS)

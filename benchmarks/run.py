@@ -4,8 +4,8 @@ Seeds one SQLite file per row count with `seed_heroes`, gives each server a copy
 the three servers with one worker process each for every row count, then loads every
 endpoint with wrk over one connection, all servers of all row counts taking turns round by
 round: the project / FastAPI ratios and the 1M / 10k ratios are both measured side by side.
-Prints the figures and writes docs/benchmarks.md, docs/benchmarks.png and
-docs/benchmarks.json.
+Prints the figures and writes benchmarks.md, benchmarks.png and benchmarks.json to
+artifacts/benchmarks/ (`make bench`), or to docs/ with --out docs (`make bench-docs`).
 
     python -m benchmarks.run                     # 10,000 and 1,000,000 heroes
     python -m benchmarks.run --smoke --out DIR   # a few hundred heroes, about a minute
@@ -55,7 +55,9 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
         default=12,
         help="Seconds of slow clients per serving (0: none).",
     )
-    parser.add_argument("--out", type=Path, default=BASE_DIR / "docs", help="Report folder.")
+    parser.add_argument(
+        "--out", type=Path, default=BASE_DIR / "artifacts" / "benchmarks", help="Report folder."
+    )
     parser.add_argument("--workdir", type=Path, help="Database files and logs (default: temp).")
     parser.add_argument(
         "--smoke", action="store_true", help="A quick run that proves the harness works."

@@ -44,7 +44,8 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is not set. Set DJANGO_SECRET_KEY to a long random string "
             "(for example: python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
-            "or set DJANGO_DEBUG=1 for local development."
+            "or put one in .secret_key next to manage.py (make run does) for manage.py to "
+            "read, or set DJANGO_DEBUG=1 for local development."
         )
     # Debug only: a throwaway key per process, so nothing secret lives in the repo.
     SECRET_KEY = "insecure-debug-only-" + os.urandom(16).hex()

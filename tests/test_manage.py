@@ -1,0 +1,64 @@
+import os
+import shutil
+import subprocess
+import sys
+
+from django.conf import settings
+
+
+def _manage(manage_py, *args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    return subprocess.run(
+        [sys.executable, str(manage_py), *args],
+        cwd=manage_py.parent,
+        env={**clean, "PYTHONPATH": str(settings.BASE_DIR), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_manage_reads_the_secret_key_file_next_to_it(tmp_path):
+    manage_py = tmp_path / "manage.py"
+    shutil.copy(settings.BASE_DIR / "manage.py", manage_py)
+    (tmp_path / ".secret_key").write_text("k" * 50 + "\n")
+
+    result = _manage(
+        manage_py,
+        "shell",
+        "-v0",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY)",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "k" * 50 + "\n"
+
+
+def test_manage_prefers_the_secret_key_of_the_environment(tmp_path):
+    manage_py = tmp_path / "manage.py"
+    shutil.copy(settings.BASE_DIR / "manage.py", manage_py)
+    (tmp_path / ".secret_key").write_text("k" * 50)
+
+    result = _manage(
+        manage_py,
+        "shell",
+        "-v0",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY)",
+        DJANGO_SECRET_KEY="e" * 50,
+    )
+
+    assert result.stdout == "e" * 50 + "\n"
+
+
+def test_manage_without_any_secret_key_fails_in_one_line(tmp_path):
+    manage_py = tmp_path / "manage.py"
+    shutil.copy(settings.BASE_DIR / "manage.py", manage_py)
+
+    result = _manage(manage_py, "migrate")
+
+    assert result.returncode == 1
+    assert result.stderr.startswith("manage.py: DJANGO_SECRET_KEY is not set.")
+    assert ".secret_key" in result.stderr
+    assert result.stderr.count("\n") == 1
