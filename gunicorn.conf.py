@@ -1,6 +1,8 @@
 """gunicorn settings, read from the environment so every app server is configured alike."""
 
 import os
+import tempfile
+from pathlib import Path
 
 wsgi_app = "heroproject.wsgi:application"
 
@@ -40,3 +42,44 @@ limit_request_line = 8190
 limit_request_fields = 100
 # The same access lines, built without copying every header per request.
 logger_class = "heroproject.gunicorn_logging.AccessLogger"
+# gunicorn's own access line, then the request id (heroes.observability.request_ids).
+access_log_format = (
+    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %({x-request-id}o)s'
+)
+
+# DJANGO_LOG_FORMAT=json: gunicorn's own lines as JSON objects too; the access lines are
+# built as JSON by the logger class above.
+if os.environ.get("DJANGO_LOG_FORMAT") == "json":
+    logconfig_dict = {
+        "formatters": {
+            "json": {"()": "heroes.observability.logs.JsonFormatter"},
+            "line": {"format": "%(message)s"},
+        },
+        "handlers": {
+            # "console" is the root logger's, in gunicorn's defaults.
+            "console": {"class": "logging.StreamHandler", "formatter": "json"},
+            "error": {"class": "logging.StreamHandler", "formatter": "json"},
+            "access": {
+                "class": "logging.StreamHandler",
+                "formatter": "line",
+                "stream": "ext://sys.stdout",
+            },
+        },
+        "loggers": {
+            "gunicorn.error": {"handlers": ["error"], "level": "INFO", "propagate": False},
+            "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+        },
+    }
+
+# Prometheus metrics summed over the workers (heroes.observability): each worker writes its
+# own files into one directory, which is emptied when gunicorn starts, so counts start at 0.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="heroes-metrics-")
+for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
+    stale.unlink()
+
+
+def child_exit(server, worker) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -1,11 +1,19 @@
 """gunicorn's logger, writing the same access lines with less work per request."""
 
 import functools
+import json
 import logging
 import os
+import time
 import traceback
 
 from gunicorn import glogging
+
+# The response's X-Request-ID (heroes.observability.request_ids), the one {name} atom the
+# lean path below knows.
+REQUEST_ID_ATOM = "{x-request-id}o"
+# DJANGO_LOG_FORMAT=json: access lines as JSON objects too (gunicorn.conf.py).
+JSON_LINES = os.environ.get("DJANGO_LOG_FORMAT") == "json"
 
 
 class _Atoms(dict):
@@ -29,9 +37,10 @@ class AccessLogger(glogging.Logger):
     gunicorn's atoms() also copies every request header, response header and environ
     variable into the mapping, for the {name}i/o/e atoms. And a line sent through logging
     builds a LogRecord and looks up its caller's frame, for a handler that only writes the
-    message (benchmarks/hot_spots.md has the figures). Formats that use {name} atoms, and
-    access logs with handlers or filters of their own (syslog, logconfig), get gunicorn's
-    own path.
+    message (benchmarks/hot_spots.md has the figures). Formats that use {name} atoms other
+    than the request id, and access logs with handlers or filters of their own (syslog, a
+    logconfig of its own), get gunicorn's own path. With DJANGO_LOG_FORMAT=json the line is
+    a JSON object of the same atoms.
     """
 
     def access(self, resp, req, environ, request_time):
@@ -40,9 +49,15 @@ class AccessLogger(glogging.Logger):
             return super().access(resp, req, environ, request_time)
         try:
             atoms = self.atoms(resp, req, environ, request_time)
-            line = self.cfg.access_log_format % _Atoms(
-                {k: v.replace('"', '\\"') if isinstance(v, str) else v for k, v in atoms.items()}
-            )
+            if JSON_LINES:
+                line = _json_line(atoms)
+            else:
+                line = self.cfg.access_log_format % _Atoms(
+                    {
+                        k: v.replace('"', '\\"') if isinstance(v, str) else v
+                        for k, v in atoms.items()
+                    }
+                )
             with handler.lock:
                 handler.stream.write(line + handler.terminator)
                 handler.stream.flush()
@@ -54,7 +69,7 @@ class AccessLogger(glogging.Logger):
         log = self.access_log
         if (
             not self.access_log_enabled
-            or "{" in self.cfg.access_log_format
+            or "{" in self.cfg.access_log_format.replace(REQUEST_ID_ATOM, "")
             or len(log.handlers) != 1
             or log.filters
             or log.disabled
@@ -74,7 +89,7 @@ class AccessLogger(glogging.Logger):
         return handler
 
     def atoms(self, resp, req, environ, request_time):
-        if "{" in self.cfg.access_log_format:
+        if "{" in self.cfg.access_log_format.replace(REQUEST_ID_ATOM, ""):
             return super().atoms(resp, req, environ, request_time)
         status = resp.status
         if isinstance(status, str):
@@ -100,4 +115,27 @@ class AccessLogger(glogging.Logger):
             "M": (request_time.seconds * 1000) + int(request_time.microseconds / 1000),
             "L": f"{request_time.seconds}.{request_time.microseconds:06d}",
             "p": f"<{os.getpid()}>",
+            REQUEST_ID_ATOM: next(
+                (value for name, value in resp.headers if name.lower() == "x-request-id"), "-"
+            ),
         }
+
+
+def _json_line(atoms: dict) -> str:
+    return json.dumps(
+        {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "level": "INFO",
+            "logger": "gunicorn.access",
+            "remote": atoms["h"],
+            "method": atoms["m"],
+            "path": atoms["U"],
+            "query": atoms["q"],
+            "status": int(atoms["s"]),
+            "bytes": atoms["B"],
+            "duration_ms": round(atoms["D"] / 1000, 3),
+            "referer": atoms["f"],
+            "user_agent": atoms["a"],
+            "request_id": atoms[REQUEST_ID_ATOM],
+        }
+    )

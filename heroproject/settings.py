@@ -24,13 +24,15 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def env_proxies(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network | str]:
+def env_addresses(
+    name: str, default: str = ""
+) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network | str]:
     """A comma-separated list of addresses, CIDR networks and `unix` (a Unix socket's peer);
     a bad entry stops start-up."""
     try:
         return [
             item if item == "unix" else ipaddress.ip_network(item, strict=False)
-            for item in env_list(name)
+            for item in env_list(name, default)
         ]
     except ValueError as error:
         raise ImproperlyConfigured(f"{name}: {error}") from None
@@ -86,6 +88,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so every answer below is counted, timed and carries its request id.
+    "heroes.observability.request_ids.RequestIdMiddleware",
+    "heroes.observability.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # CORS before anything that answers early: every answer below (errors, 413s and the
     # cookie-less short-cut included) gets its headers; preflights get the security ones.
@@ -216,7 +221,7 @@ REST_FRAMEWORK = {
 # machine that connects over a Unix socket (scripts/serve.sh's nginx): X-Forwarded-For is
 # read only on their connections (heroes.guards.client_address). Proxies without them
 # would leave every client counted as the proxy, so that refuses to start.
-TRUSTED_PROXIES = env_proxies("DJANGO_TRUSTED_PROXIES")
+TRUSTED_PROXIES = env_addresses("DJANGO_TRUSTED_PROXIES")
 if REST_FRAMEWORK["NUM_PROXIES"] > 0 and not TRUSTED_PROXIES:
     raise ImproperlyConfigured(
         "DJANGO_NUM_PROXIES is set but DJANGO_TRUSTED_PROXIES is empty. Set it to the "
@@ -340,14 +345,29 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# Log lines as text or as one JSON object a line, each with its request's id.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT is {LOG_FORMAT!r}; set it to text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
         "one_line_when_unavailable": {"()": "heroes.api.errors.OneLineWhenUnavailable"},
         "without_traceback": {"()": "heroes.api.errors.WithoutTraceback"},
+        "request_id": {"()": "heroes.observability.request_ids.RequestIdFilter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"()": "heroes.observability.logs.TextFormatter"},
+        "json": {"()": "heroes.observability.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "loggers": {
         # A 503 for a database that is down: one line per request, not a traceback.
         "django.request": {"filters": ["one_line_when_unavailable"]},
@@ -358,3 +378,8 @@ LOGGING = {
         "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
     },
 }
+
+# GET /metrics/ (heroes.observability): for these addresses and networks (the client as the
+# login limit sees it, behind trusted proxies), or with "Authorization: Bearer <token>".
+METRICS_ALLOWED = env_addresses("DJANGO_METRICS_ALLOWED", "127.0.0.1,::1")
+METRICS_TOKEN = os.environ.get("DJANGO_METRICS_TOKEN", "")

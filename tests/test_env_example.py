@@ -7,16 +7,18 @@ READ_BY = ["heroproject/settings.py", "gunicorn.conf.py", "scripts/serve.sh"]
 INTERNAL = {"DJANGO_SETTINGS_MODULE", "GUNICORN"}
 
 
+NAME = re.compile(
+    r"""["']((?:DJANGO|GUNICORN)_[A-Z_]+|DATABASE_URL|PORT|WEB_CONCURRENCY"""
+    r"""|PROMETHEUS_MULTIPROC_DIR)["']"""
+)
+SHELL_DEFAULT = re.compile(r"\$\{((?:[A-Z]+_)*[A-Z]+):-")
+
+
 def _names_read() -> set[str]:
     names = set()
     for path in READ_BY:
         text = (settings.BASE_DIR / path).read_text()
-        names |= set(
-            re.findall(
-                r"""["']((?:DJANGO|GUNICORN)_[A-Z_]+|DATABASE_URL|PORT|WEB_CONCURRENCY)["']""", text
-            )
-        )
-        names |= set(re.findall(r"\$\{((?:[A-Z]+_)*[A-Z]+):-", text))
+        names |= set(NAME.findall(text)) | set(SHELL_DEFAULT.findall(text))
     return names - INTERNAL
 
 

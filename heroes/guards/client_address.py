@@ -63,9 +63,17 @@ def is_trusted_proxy(address: IPv4Address | IPv6Address | None) -> bool:
 
 def client_address(request) -> str:
     """The key of the client that sent `request` (see the module's docstring)."""
-    peer_text = request.META.get("REMOTE_ADDR", "")
+    address = client_ip(request)
+    if address is None:
+        # A Unix socket's peer, not trusted or naming no client: counted as it is spelled.
+        return request.META.get("REMOTE_ADDR", "").strip()[:255]
+    return client_key(address)
+
+
+def client_ip(request) -> IPv4Address | IPv6Address | None:
+    """The address of the client that sent `request`; None for a Unix socket's peer."""
     # None when the peer has no IP address: a Unix socket's peer (gunicorn gives "").
-    peer = parse_address(peer_text)
+    peer = parse_address(request.META.get("REMOTE_ADDR", ""))
     # From the connection leftwards through X-Forwarded-For, one hop per proxy: each hop is
     # read only if the hop to its right is a trusted proxy, which appended it. The first
     # hop that is not a trusted proxy is the client; entries further left are the client's
@@ -80,7 +88,4 @@ def client_address(request) -> str:
             # A proxy that wrote no address: its requests count as that proxy's own.
             break
         hop = entry
-    if hop is None:
-        # A Unix socket's peer, not trusted or naming no client: counted as it is spelled.
-        return peer_text.strip()[:255]
-    return client_key(hop)
+    return hop

@@ -11,6 +11,7 @@ from rest_framework.throttling import BaseThrottle
 
 from heroes.guards.client_address import client_address
 from heroes.models import LoginAttempts
+from heroes.observability.metrics import LOGIN_REFUSALS
 
 
 def record_attempt(client: str) -> float | None:
@@ -34,6 +35,7 @@ def record_attempt(client: str) -> float | None:
             ).delete()
             row.window_start, row.attempts, elapsed = now, 0, 0.0
         if row.attempts >= limit:
+            LOGIN_REFUSALS.inc()
             return window - elapsed
         row.attempts += 1
         row.save(update_fields=["window_start", "attempts"])

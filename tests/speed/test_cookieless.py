@@ -23,6 +23,8 @@ def _both_ways(settings, send):
         response = send()
         body = json.loads(response.content) if response.content else None
         headers = dict(response.headers)
+        # Every answer has an id of its own.
+        assert len(headers.pop("X-Request-ID")) == 32
         if isinstance(body, dict) and "id" in body:
             # Two creates: two ids, in the body and in Location.
             headers["Location"] = headers["Location"].replace(str(body.pop("id")), "{id}")

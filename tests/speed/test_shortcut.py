@@ -16,7 +16,9 @@ from tests.factories import detail_url
 def _send(client: APIClient, settings, shortcut: bool, url: str, **extra):
     settings.HEROES_READ_SHORTCUT = shortcut
     response = client.get(url, **extra)
-    return response.status_code, response.content, dict(response.headers)
+    headers = dict(response.headers)
+    assert len(headers.pop("X-Request-ID")) == 32  # every answer has an id of its own
+    return response.status_code, response.content, headers
 
 
 @pytest.fixture

@@ -204,3 +204,18 @@ def test_proxy_answers_json_503_when_gunicorn_is_down(tmp_path):
     assert api.headers["retry-after"] == page.headers["retry-after"] == "5"
     assert api.json() == {"detail": "The service is unavailable. Try again in a few seconds."}
     assert page.headers["content-type"] == "text/html"
+
+
+def test_serving_gives_each_request_nginx_s_id_not_the_client_s(server):
+    client = HttpClient(server.url)
+
+    first = client.request("GET", "/heroes/?limit=1", headers={"X-Request-ID": "chosen-by-me"})
+    second = client.request("GET", "/heroes/?limit=1")
+
+    ids = [first.headers["x-request-id"], second.headers["x-request-id"]]
+    assert all(len(i) == 32 and int(i, 16) >= 0 for i in ids)
+    assert ids[0] != ids[1]
+    assert "chosen-by-me" not in ids
+    # gunicorn's access line ends with the id nginx gave the request.
+    assert '"GET /heroes/?limit=1 HTTP/1.0" 200 ' in server.log()
+    assert any(line.endswith(f" {ids[1]}") for line in server.log().splitlines())
