@@ -1,6 +1,7 @@
 """gunicorn settings, read from the environment so every app server is configured alike."""
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -75,6 +76,7 @@ if os.environ.get("DJANGO_LOG_FORMAT") == "json":
 # own files into one directory, which is emptied when gunicorn starts, so counts start at 0.
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="heroes-metrics-")
+    os.environ["HEROES_METRICS_DIR_IS_OURS"] = "1"  # removed when gunicorn stops
 for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
     stale.unlink()
 
@@ -83,3 +85,8 @@ def child_exit(server, worker) -> None:
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server) -> None:
+    if os.environ.get("HEROES_METRICS_DIR_IS_OURS"):
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

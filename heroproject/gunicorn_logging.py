@@ -96,7 +96,7 @@ class AccessLogger(glogging.Logger):
             status = status.split(None, 1)[0]
         sent = getattr(resp, "sent", None)
         return {
-            "h": environ.get("REMOTE_ADDR", "-"),
+            "h": _client(environ),
             "l": "-",
             "u": self._get_user(environ) or "-",
             "t": self.now(),
@@ -119,6 +119,16 @@ class AccessLogger(glogging.Logger):
                 (value for name, value in resp.headers if name.lower() == "x-request-id"), "-"
             ),
         }
+
+
+def _client(environ: dict) -> str:
+    # A Unix socket's peer has no address: it is the proxy in front (scripts/serve.sh's
+    # nginx), so the line names the address that proxy saw, the last one it forwarded.
+    address = environ.get("REMOTE_ADDR")
+    if address:
+        return address
+    forwarded = environ.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip()
+    return forwarded or "-"
 
 
 def _json_line(atoms: dict) -> str:

@@ -87,3 +87,18 @@ def test_metrics_sum_over_workers_and_logs_are_json(tmp_path):
     warnings = [line for line in lines if line["logger"] == "django.request"]
     assert {line["message"] for line in warnings} >= {"Not Found: /heroes/999999/"}
     assert all(line["request_id"] in access for line in warnings)
+
+
+def test_metrics_directory_of_its_own_is_removed_when_gunicorn_stops(tmp_path):
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+
+    with gunicorn(
+        sqlite_url(tmp_path / "db.sqlite3"), tmp_path / "gunicorn.log", TMPDIR=str(temporary)
+    ) as server:
+        HttpClient(server.url).request("GET", "/heroes/")
+        (metrics_dir,) = temporary.glob("heroes-metrics-*")
+        files_while_serving = sorted(path.name.split("_")[0] for path in metrics_dir.iterdir())
+
+    assert "histogram" in files_while_serving
+    assert list(temporary.iterdir()) == []
