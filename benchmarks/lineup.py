@@ -8,6 +8,7 @@ The serving candidates serve the same project another way; they run only when as
 import json
 import re
 import sys
+import tempfile
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -33,12 +34,13 @@ from benchmarks.servers import (
 PROJECT, FASTAPI, FLOOR = "project", "fastapi", "floor"
 # gunicorn alone, with its sync worker (a worker per connection) or its threaded one.
 GUNICORN_SYNC, GUNICORN_GTHREAD, GUNICORN_GEVENT = "gunicorn", "gthread", "gevent"
-GRANIAN = "granian"
+GRANIAN, GRANIAN_BEHIND_NGINX = "granian", "nginx-granian"
 CANDIDATES = {
     GUNICORN_SYNC: {},
     GUNICORN_GTHREAD: {"GUNICORN_CMD_ARGS": "--worker-class gthread --threads 4"},
     GUNICORN_GEVENT: {"GUNICORN_CMD_ARGS": "--worker-class gevent --worker-connections 1000"},
     GRANIAN: {},
+    GRANIAN_BEHIND_NGINX: {},
 }
 LABELS = {
     PROJECT: "Django project (nginx + gunicorn)",
@@ -48,6 +50,7 @@ LABELS = {
     GUNICORN_GTHREAD: "Django project, gunicorn gthread alone",
     GUNICORN_GEVENT: "Django project, gunicorn gevent alone",
     GRANIAN: "Django project, granian alone",
+    GRANIAN_BEHIND_NGINX: "Django project, nginx + granian (kept-alive Unix socket)",
 }
 # Worker recycling would restart Django mid-run and bill its start-up to the requests.
 NO_RECYCLING = {"GUNICORN_MAX_REQUESTS": "0"}
@@ -148,7 +151,28 @@ def _granian(dataset: Dataset, logs: Path) -> Running:
     return Running(GRANIAN, server, database)
 
 
-_CANDIDATE_STARTERS = {GRANIAN: _granian}
+def _granian_behind_nginx(dataset: Dataset, logs: Path) -> Running:
+    database = dataset.copy_for(GRANIAN_BEHIND_NGINX)
+    port = free_port()
+    run_dir = Path(tempfile.mkdtemp(prefix="heroes-bench-"))
+    run_dir.chmod(0o755)  # nginx's workers run as nobody when started as root
+    env = server_env(
+        sqlite_url(database),
+        PORT=str(port),
+        HEROES_RUN_DIR=str(run_dir),
+        GRANIAN=str(Path(sys.executable).with_name("granian")),
+        WEB_CONCURRENCY="1",
+    )
+    server = start_server(
+        [str(BASE_DIR / "benchmarks" / "granian_behind_nginx.sh")],
+        logs / f"{GRANIAN_BEHIND_NGINX}-{dataset.rows}.log",
+        env=env,
+        port=port,
+    )
+    return Running(GRANIAN_BEHIND_NGINX, server, database)
+
+
+_CANDIDATE_STARTERS = {GRANIAN: _granian, GRANIAN_BEHIND_NGINX: _granian_behind_nginx}
 
 
 @contextmanager
