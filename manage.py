@@ -9,6 +9,9 @@ SECRET_KEY_FILE = Path(__file__).resolve().parent / ".secret_key"
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "heroproject.settings")
+    # Only gunicorn's workers share a metrics directory (gunicorn.conf.py); a command, or
+    # runserver, keeps its metrics in memory, wherever the variable points.
+    os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
     if not os.environ.get("DJANGO_SECRET_KEY") and SECRET_KEY_FILE.is_file():
         os.environ["DJANGO_SECRET_KEY"] = SECRET_KEY_FILE.read_text().strip()
     from django.core.exceptions import ImproperlyConfigured

@@ -62,3 +62,15 @@ def test_manage_without_any_secret_key_fails_in_one_line(tmp_path):
     assert result.stderr.startswith("manage.py: DJANGO_SECRET_KEY is not set.")
     assert ".secret_key" in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_manage_keeps_metrics_in_memory_whatever_prometheus_multiproc_dir_says(tmp_path):
+    result = _manage(
+        settings.BASE_DIR / "manage.py",
+        "check",
+        DJANGO_SECRET_KEY="k" * 50,
+        PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "missing"),
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "missing").exists()

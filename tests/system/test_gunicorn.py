@@ -6,6 +6,7 @@ import runpy
 import signal
 import socket
 import sqlite3
+import tempfile
 import time
 from http import HTTPStatus
 from urllib.parse import urlsplit
@@ -22,10 +23,16 @@ ENV_NAMES = (
     "GUNICORN_TIMEOUT",
     "GUNICORN_ACCESSLOG",
     "GUNICORN_CONTROL_SOCKET",
+    "PROMETHEUS_MULTIPROC_DIR",
+    "HEROES_METRICS_DIR_IS_OURS",
 )
 
 
-def _config(monkeypatch, **env: str) -> dict:
+def _config(monkeypatch, tmp_path, **env: str) -> dict:
+    # The configuration writes to os.environ (the metrics directory): give it a copy, and
+    # its temporary directory under tmp_path.
+    monkeypatch.setattr(os, "environ", os.environ.copy())
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     for name in ENV_NAMES:
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
@@ -33,8 +40,8 @@ def _config(monkeypatch, **env: str) -> dict:
     return runpy.run_path(str(CONFIG))
 
 
-def test_gunicorn_config_defaults(monkeypatch):
-    config = _config(monkeypatch)
+def test_gunicorn_config_defaults(monkeypatch, tmp_path):
+    config = _config(monkeypatch, tmp_path)
 
     assert config["wsgi_app"] == "heroproject.wsgi:application"
     assert config["bind"] == "127.0.0.1:8000"
@@ -46,8 +53,8 @@ def test_gunicorn_config_defaults(monkeypatch):
     assert config["control_socket_disable"] is True
 
 
-def test_gunicorn_config_reads_the_environment(monkeypatch):
-    config = _config(monkeypatch, PORT="9001", WEB_CONCURRENCY="3", GUNICORN_TIMEOUT="60")
+def test_gunicorn_config_reads_the_environment(monkeypatch, tmp_path):
+    config = _config(monkeypatch, tmp_path, PORT="9001", WEB_CONCURRENCY="3", GUNICORN_TIMEOUT="60")
 
     assert config["bind"] == "127.0.0.1:9001"
     assert config["workers"] == 3
@@ -55,16 +62,37 @@ def test_gunicorn_config_reads_the_environment(monkeypatch):
 
 
 def test_gunicorn_control_socket_only_with_a_path_of_its_own(monkeypatch, tmp_path):
-    config = _config(monkeypatch, GUNICORN_CONTROL_SOCKET=str(tmp_path / "a.ctl"))
+    config = _config(monkeypatch, tmp_path, GUNICORN_CONTROL_SOCKET=str(tmp_path / "a.ctl"))
 
     assert config["control_socket"] == str(tmp_path / "a.ctl")
     assert "control_socket_disable" not in config
 
 
-def test_gunicorn_bind_overrides_port(monkeypatch):
-    config = _config(monkeypatch, PORT="9001", GUNICORN_BIND="0.0.0.0:8080")
+def test_gunicorn_bind_overrides_port(monkeypatch, tmp_path):
+    config = _config(monkeypatch, tmp_path, PORT="9001", GUNICORN_BIND="0.0.0.0:8080")
 
     assert config["bind"] == "0.0.0.0:8080"
+
+
+def test_gunicorn_config_makes_a_metrics_directory_of_its_own(monkeypatch, tmp_path):
+    _config(monkeypatch, tmp_path)
+
+    (made,) = tmp_path.glob("heroes-metrics-*")
+    assert os.environ["PROMETHEUS_MULTIPROC_DIR"] == str(made)
+    assert os.environ["HEROES_METRICS_DIR_IS_OURS"] == "1"
+
+
+def test_gunicorn_config_empties_the_metrics_directory_it_is_given(monkeypatch, tmp_path):
+    given = tmp_path / "metrics"
+    given.mkdir()
+    (given / "counter_123.db").write_bytes(b"from an earlier run")
+    (given / "notes.txt").write_text("not a metrics file")
+
+    _config(monkeypatch, tmp_path, PROMETHEUS_MULTIPROC_DIR=str(given))
+
+    assert sorted(path.name for path in given.iterdir()) == ["notes.txt"]
+    assert "HEROES_METRICS_DIR_IS_OURS" not in os.environ
+    assert list(tmp_path.glob("heroes-metrics-*")) == []
 
 
 def _send_partial_create(url: str, token: str, body: bytes, sent: int) -> socket.socket:
