@@ -28,7 +28,8 @@ $(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
 	touch $@
 
 .secret_key:
-	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@.tmp
+	mv $@.tmp $@
 
 static: install .secret_key
 	$(WITH_KEY) $(BIN)/python manage.py collectstatic --noinput -v0

@@ -1,5 +1,6 @@
 """gunicorn settings, read from the environment so every app server is configured alike."""
 
+import itertools
 import os
 import shutil
 import tempfile
@@ -8,7 +9,7 @@ from pathlib import Path
 wsgi_app = "heroproject.wsgi:application"
 
 # Behind a proxy set GUNICORN_BIND=0.0.0.0:8000; by default only this machine can connect.
-bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
+bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT') or '8000'}"
 
 
 def default_workers() -> int:
@@ -48,9 +49,14 @@ access_log_format = (
     '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %({x-request-id}o)s'
 )
 
-# DJANGO_LOG_FORMAT=json: gunicorn's own lines as JSON objects too; the access lines are
-# built as JSON by the logger class above.
+# DJANGO_LOG_FORMAT=json: gunicorn's own lines as JSON objects too, at the same level and
+# to the same places; the access lines are built as JSON by the logger class above.
 if os.environ.get("DJANGO_LOG_FORMAT") == "json":
+    access_handler = (
+        {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"}
+        if accesslog == "-"
+        else {"class": "logging.FileHandler", "filename": accesslog}
+    )
     logconfig_dict = {
         "formatters": {
             "json": {"()": "heroes.observability.logs.JsonFormatter"},
@@ -60,31 +66,46 @@ if os.environ.get("DJANGO_LOG_FORMAT") == "json":
             # "console" is the root logger's, in gunicorn's defaults.
             "console": {"class": "logging.StreamHandler", "formatter": "json"},
             "error": {"class": "logging.StreamHandler", "formatter": "json"},
-            "access": {
-                "class": "logging.StreamHandler",
-                "formatter": "line",
-                "stream": "ext://sys.stdout",
-            },
+            "access": {**access_handler, "formatter": "line"},
         },
         "loggers": {
-            "gunicorn.error": {"handlers": ["error"], "level": "INFO", "propagate": False},
-            "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+            "gunicorn.error": {
+                "handlers": ["error"],
+                "level": loglevel.upper(),
+                "propagate": False,
+            },
+            "gunicorn.access": {
+                "handlers": ["access"] if accesslog else [],
+                "level": "INFO",
+                "propagate": False,
+            },
         },
     }
 
-# Prometheus metrics summed over the workers (heroes.observability): each worker writes its
-# own files into one directory, which is emptied when gunicorn starts, so counts start at 0.
-if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="heroes-metrics-")
-    os.environ["HEROES_METRICS_DIR_IS_OURS"] = "1"  # removed when gunicorn stops
-for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
-    stale.unlink()
+
+# Prometheus metrics summed over the workers (heroes.observability): the workers write
+# their files into one directory, emptied when gunicorn starts (not on a reload), so counts
+# start at 0.
+def on_starting(server) -> None:
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="heroes-metrics-")
+        os.environ["HEROES_METRICS_DIR_IS_OURS"] = "1"  # removed when gunicorn stops
+    for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
+        stale.unlink()
 
 
-def child_exit(server, worker) -> None:
-    from prometheus_client import multiprocess
+def pre_fork(server, worker) -> None:
+    # Each worker writes to the files of a slot, the lowest that no live worker holds: a
+    # worker recycled after max_requests carries on its predecessor's counts, rather than
+    # leaving files behind for every scrape to read (prometheus_client names them by pid).
+    taken = {getattr(other, "metrics_slot", None) for other in server.WORKERS.values()}
+    worker.metrics_slot = next(slot for slot in itertools.count() if slot not in taken)
 
-    multiprocess.mark_process_dead(worker.pid)
+
+def post_fork(server, worker) -> None:
+    from prometheus_client import values
+
+    values.ValueClass = values.MultiProcessValue(lambda: worker.metrics_slot)
 
 
 def on_exit(server) -> None:

@@ -13,7 +13,13 @@ def main() -> None:
     # runserver, keeps its metrics in memory, wherever the variable points.
     os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
     if not os.environ.get("DJANGO_SECRET_KEY") and SECRET_KEY_FILE.is_file():
-        os.environ["DJANGO_SECRET_KEY"] = SECRET_KEY_FILE.read_text().strip()
+        key = SECRET_KEY_FILE.read_text().strip()
+        if not key:
+            sys.exit(
+                f"manage.py: {SECRET_KEY_FILE} is empty; delete it and run make, or set "
+                "DJANGO_SECRET_KEY."
+            )
+        os.environ["DJANGO_SECRET_KEY"] = key
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 

@@ -89,6 +89,7 @@ class Server:
     url: str
     process: subprocess.Popen
     log_path: Path
+    run_dir: Path | None = None  # scripts/serve.sh's, when nginx is in front
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -194,7 +195,9 @@ def start_served(
         **extra_env,
     )
     env.pop("GUNICORN_BIND", None)
-    return start_server([str(BASE_DIR / "scripts" / "serve.sh")], log_path, env=env, port=port)
+    server = start_server([str(BASE_DIR / "scripts" / "serve.sh")], log_path, env=env, port=port)
+    server.run_dir = run_dir
+    return server
 
 
 def stop(process: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 30) -> None:

@@ -9,6 +9,8 @@ import traceback
 
 from gunicorn import glogging
 
+from heroes.observability.logs import iso_time
+
 # The response's X-Request-ID (heroes.observability.request_ids), the one {name} atom the
 # lean path below knows.
 REQUEST_ID_ATOM = "{x-request-id}o"
@@ -134,7 +136,7 @@ def _client(environ: dict) -> str:
 def _json_line(atoms: dict) -> str:
     return json.dumps(
         {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "time": iso_time(time.time()),
             "level": "INFO",
             "logger": "gunicorn.access",
             "remote": atoms["h"],

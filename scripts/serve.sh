@@ -26,7 +26,23 @@ if [ "$(id -u)" -eq 0 ] && ! runuser -u nobody -- test -x "$RUN_DIR"; then
         "set HEROES_RUN_DIR to a directory they can reach" >&2
     exit 1
 fi
-SOCKET="$RUN_DIR/gunicorn.sock"
+# One serve.sh per run dir: a second would take over the first one's socket.
+exec 9>"$RUN_DIR/serve.lock"
+if ! flock -n 9; then
+    echo "serve.sh: another serve.sh is serving from $RUN_DIR; stop it, or set PORT or" \
+        "HEROES_RUN_DIR" >&2
+    exit 1
+fi
+# gunicorn's socket, in a directory only nginx's workers and this user can enter.
+SOCKET_DIR="$RUN_DIR/socket"
+mkdir -p "$SOCKET_DIR"
+if [ "$(id -u)" -eq 0 ]; then
+    chgrp "$(id -gn nobody)" "$SOCKET_DIR"
+    chmod 0710 "$SOCKET_DIR"
+else
+    chmod 0700 "$SOCKET_DIR"
+fi
+SOCKET="$SOCKET_DIR/gunicorn.sock"
 if [ "${#SOCKET}" -gt 107 ]; then
     echo "serve.sh: $SOCKET is longer than a Unix socket path may be; set HEROES_RUN_DIR" \
         "to a shorter directory" >&2

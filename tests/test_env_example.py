@@ -1,4 +1,8 @@
+import json
+import os
 import re
+import subprocess
+import sys
 
 from django.conf import settings
 
@@ -24,7 +28,7 @@ def _names_read() -> set[str]:
 
 def _names_listed() -> set[str]:
     text = (settings.BASE_DIR / ".env.example").read_text()
-    return set(re.findall(r"^([A-Z_]+)=", text, re.MULTILINE))
+    return set(re.findall(r"^#?([A-Z_]+)=", text, re.MULTILINE))
 
 
 def test_env_example_lists_every_variable_the_service_reads():
@@ -33,3 +37,36 @@ def test_env_example_lists_every_variable_the_service_reads():
 
 def test_env_example_lists_only_variables_the_service_reads():
     assert _names_listed() - _names_read() == set()
+
+
+SETTINGS_SHOWN = """
+import json
+import django
+django.setup()
+from django.conf import settings as s
+print(json.dumps({name: repr(getattr(s, name)) for name in sorted(dir(s)) if name.isupper()}))
+"""
+
+
+def _settings_with(env: dict[str, str]) -> dict:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE"))}
+    result = subprocess.run(
+        [sys.executable, "-c", SETTINGS_SHOWN],
+        cwd=settings.BASE_DIR,
+        env={**clean, **env, "DJANGO_SETTINGS_MODULE": "heroproject.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    shown = json.loads(result.stdout)
+    shown.pop("SECRET_KEY")
+    return shown
+
+
+def test_env_example_as_it_is_sets_the_defaults():
+    text = (settings.BASE_DIR / ".env.example").read_text()
+    example = dict(re.findall(r"^([A-Z_]+)=(.*)$", text, re.MULTILINE))
+    key = {"DJANGO_SECRET_KEY": "k" * 50}
+
+    assert _settings_with({**example, **key}) == _settings_with(key)

@@ -74,3 +74,17 @@ def test_manage_keeps_metrics_in_memory_whatever_prometheus_multiproc_dir_says(t
 
     assert result.returncode == 0, result.stderr
     assert not (tmp_path / "missing").exists()
+
+
+def test_manage_with_an_empty_secret_key_file_says_so(tmp_path):
+    manage_py = tmp_path / "manage.py"
+    shutil.copy(settings.BASE_DIR / "manage.py", manage_py)
+    (tmp_path / ".secret_key").write_text("\n")
+
+    result = _manage(manage_py, "migrate")
+
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"manage.py: {tmp_path / '.secret_key'} is empty; delete it and run make, or set "
+        "DJANGO_SECRET_KEY.\n"
+    )

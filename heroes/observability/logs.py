@@ -1,6 +1,12 @@
 import logging
+from datetime import UTC, datetime
 
 from pythonjsonlogger.json import JsonFormatter as BaseJsonFormatter
+
+
+def iso_time(timestamp: float) -> str:
+    """The time of a log line: ISO 8601 in UTC, to the millisecond, in every JSON line."""
+    return datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="milliseconds")
 
 
 class JsonFormatter(BaseJsonFormatter):
@@ -12,6 +18,9 @@ class JsonFormatter(BaseJsonFormatter):
             rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
             **kwargs,
         )
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        return iso_time(record.created)
 
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"

@@ -1,3 +1,4 @@
+import functools
 import re
 import sys
 import time
@@ -32,10 +33,13 @@ LOGIN_REFUSALS = Counter(
 def route_template(request) -> str:
     """The route that matched `request` (`heroes/<pk>/`, `admin/...`), or "unmatched"."""
     match = request.resolver_match
-    if match is None:
-        return UNMATCHED
+    return UNMATCHED if match is None else _readable(match.route)
+
+
+@functools.cache  # one entry per route of the URLconf
+def _readable(route: str) -> str:
     # DRF's router writes its routes as regular expressions: "^heroes/(?P<pk>[^/.]+)/$".
-    return NAMED_GROUP.sub(r"<\1>", match.route.removeprefix("^").removesuffix("$"))
+    return NAMED_GROUP.sub(r"<\1>", route.removeprefix("^").removesuffix("$"))
 
 
 class MetricsMiddleware:

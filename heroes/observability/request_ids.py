@@ -1,6 +1,6 @@
 import logging
 import re
-import uuid
+import secrets
 from contextvars import ContextVar
 
 from django.core.signals import request_finished
@@ -34,7 +34,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request_id = incoming_request_id(request) or uuid.uuid4().hex
+        request_id = incoming_request_id(request) or secrets.token_hex(16)
         # Cleared when the response is closed, not here: Django logs 4xx and 5xx answers
         # after the middleware has returned.
         current_request_id.set(request_id)

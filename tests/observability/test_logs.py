@@ -3,6 +3,7 @@ import logging
 import os
 import subprocess
 import sys
+from datetime import datetime, timedelta
 
 from django.conf import settings
 
@@ -24,7 +25,8 @@ def test_json_line_holds_time_level_logger_message_and_request_id():
     assert data["logger"] == "heroes"
     assert data["message"] == 'a "quoted"\nmessage'
     assert data["request_id"] == "abc"
-    assert data["time"]
+    assert datetime.fromisoformat(data["time"]).utcoffset() == timedelta(0)
+    assert len(data["time"]) == len("2026-12-02T22:49:22.759+00:00")
 
 
 def test_json_line_holds_the_exception():

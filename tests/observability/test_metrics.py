@@ -1,6 +1,7 @@
 from http import HTTPStatus
 
 import pytest
+from django.db import connection
 from django.test import Client
 from prometheus_client import REGISTRY
 
@@ -78,15 +79,24 @@ def test_unmatched_paths_and_invented_methods_share_labels(api_client, db):
 
 def test_database_errors_are_counted_by_class(settings, db):
     settings.ROOT_URLCONF = "tests.api.failing_urls"
+    # What each database says of a missing table.
+    error = "OperationalError" if connection.vendor == "sqlite" else "ProgrammingError"
     before = _sum_of("heroes_database_errors_total")
-    bugs_before = _sum_of("heroes_database_errors_total")
+    of_class_before = _errors_of_class(error)
 
     response = Client(raise_request_exception=False).get("/query-missing-table/")
-    Client(raise_request_exception=False).get("/fail/")  # not a database error
+    after_database_error = _sum_of("heroes_database_errors_total")
+    bug = Client(raise_request_exception=False).get("/fail/")  # not a database error
 
     assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
-    assert _sum_of("heroes_database_errors_total") == before + 1
-    assert bugs_before == before
+    assert bug.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
+    assert after_database_error == before + 1
+    assert _errors_of_class(error) == of_class_before + 1
+    assert _sum_of("heroes_database_errors_total") == after_database_error
+
+
+def _errors_of_class(name: str) -> float:
+    return REGISTRY.get_sample_value("heroes_database_errors_total", {"error": name}) or 0.0
 
 
 @pytest.mark.django_db

@@ -25,6 +25,8 @@ ENV_NAMES = (
     "GUNICORN_CONTROL_SOCKET",
     "PROMETHEUS_MULTIPROC_DIR",
     "HEROES_METRICS_DIR_IS_OURS",
+    "DJANGO_LOG_FORMAT",
+    "GUNICORN_LOGLEVEL",
 )
 
 
@@ -75,7 +77,7 @@ def test_gunicorn_bind_overrides_port(monkeypatch, tmp_path):
 
 
 def test_gunicorn_config_makes_a_metrics_directory_of_its_own(monkeypatch, tmp_path):
-    _config(monkeypatch, tmp_path)
+    _config(monkeypatch, tmp_path)["on_starting"](None)
 
     (made,) = tmp_path.glob("heroes-metrics-*")
     assert os.environ["PROMETHEUS_MULTIPROC_DIR"] == str(made)
@@ -88,11 +90,37 @@ def test_gunicorn_config_empties_the_metrics_directory_it_is_given(monkeypatch, 
     (given / "counter_123.db").write_bytes(b"from an earlier run")
     (given / "notes.txt").write_text("not a metrics file")
 
-    _config(monkeypatch, tmp_path, PROMETHEUS_MULTIPROC_DIR=str(given))
+    _config(monkeypatch, tmp_path, PROMETHEUS_MULTIPROC_DIR=str(given))["on_starting"](None)
 
     assert sorted(path.name for path in given.iterdir()) == ["notes.txt"]
     assert "HEROES_METRICS_DIR_IS_OURS" not in os.environ
     assert list(tmp_path.glob("heroes-metrics-*")) == []
+
+
+def test_gunicorn_config_loaded_again_leaves_the_metrics_alone(monkeypatch, tmp_path):
+    # gunicorn reads the file again on SIGHUP: the workers' files must survive that.
+    given = tmp_path / "metrics"
+    given.mkdir()
+    (given / "counter_0.db").write_bytes(b"live")
+
+    _config(monkeypatch, tmp_path, PROMETHEUS_MULTIPROC_DIR=str(given))
+
+    assert (given / "counter_0.db").exists()
+
+
+def test_gunicorn_config_json_logs_keep_level_and_access_log(monkeypatch, tmp_path):
+    config = _config(
+        monkeypatch,
+        tmp_path,
+        DJANGO_LOG_FORMAT="json",
+        GUNICORN_LOGLEVEL="warning",
+        GUNICORN_ACCESSLOG=str(tmp_path / "access.log"),
+    )
+
+    loggers = config["logconfig_dict"]["loggers"]
+    assert loggers["gunicorn.error"]["level"] == "WARNING"
+    (access,) = loggers["gunicorn.access"]["handlers"]
+    assert config["logconfig_dict"]["handlers"][access]["filename"] == str(tmp_path / "access.log")
 
 
 def _send_partial_create(url: str, token: str, body: bytes, sent: int) -> socket.socket:

@@ -39,7 +39,7 @@ def test_metrics_sum_over_workers_and_logs_are_json(tmp_path):
     database_url = sqlite_url(tmp_path / "db.sqlite3")
     metrics_dir = tmp_path / "metrics"
     metrics_dir.mkdir()
-    (metrics_dir / "counter_1.db").write_bytes(b"left by an earlier run")
+    (metrics_dir / "counter_99.db").write_bytes(b"left by an earlier run")
 
     with gunicorn(
         database_url,
@@ -77,7 +77,7 @@ def test_metrics_sum_over_workers_and_logs_are_json(tmp_path):
     }
     # Both workers served some of it, each writing its own file; the stale file is gone.
     assert len(list(metrics_dir.glob("histogram_*.db"))) == 2
-    assert not (metrics_dir / "counter_1.db").exists()
+    assert not (metrics_dir / "counter_99.db").exists()
 
     lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
     assert len(lines) == len(log.splitlines())  # every line is a JSON object
@@ -102,3 +102,35 @@ def test_metrics_directory_of_its_own_is_removed_when_gunicorn_stops(tmp_path):
 
     assert "histogram" in files_while_serving
     assert list(temporary.iterdir()) == []
+
+
+def test_recycled_workers_carry_on_their_slot_s_counts(tmp_path):
+    database_url = sqlite_url(tmp_path / "db.sqlite3")
+    metrics_dir = tmp_path / "metrics"
+    metrics_dir.mkdir()
+
+    with gunicorn(
+        database_url,
+        tmp_path / "gunicorn.log",
+        workers=2,
+        PROMETHEUS_MULTIPROC_DIR=str(metrics_dir),
+        GUNICORN_CMD_ARGS="--max-requests 5 --max-requests-jitter 0",
+    ) as server:
+        for _ in range(60):
+            HttpClient(server.url).request("GET", "/heroes/?limit=1")
+        scrape = HttpClient(server.url).request("GET", "/metrics/")
+        log = server.log()
+
+    counts = [
+        s.value
+        for family in text_string_to_metric_families(scrape.body.decode())
+        for s in family.samples
+        if s.name == "heroes_http_request_duration_seconds_count" and s.labels["route"] == "heroes/"
+    ]
+    assert counts == [60]
+    # Workers were recycled a dozen times, yet two slots hold every count.
+    assert log.count("Autorestarting worker") >= 10
+    assert sorted(path.name for path in metrics_dir.glob("histogram_*.db")) == [
+        "histogram_0.db",
+        "histogram_1.db",
+    ]

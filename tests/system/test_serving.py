@@ -1,10 +1,14 @@
 """The serving `make run` starts (scripts/serve.sh): nginx in front of gunicorn's sync workers."""
 
+import grp
 import gzip
 import http.client
 import json
+import os
+import pwd
 import subprocess
 from http import HTTPStatus
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -16,6 +20,7 @@ from benchmarks.servers import (
     free_port,
     manage,
     served,
+    server_env,
     sqlite_url,
     start_server,
     stop,
@@ -223,3 +228,44 @@ def test_serving_gives_each_request_nginx_s_id_not_the_client_s(server):
         line.startswith("127.0.0.1 - - [") and line.endswith(f" {ids[1]}")
         for line in server.log().splitlines()
     )
+
+
+def test_second_serve_on_the_same_run_dir_refuses_and_the_first_keeps_serving(server):
+    env = server_env(
+        "sqlite:///unused", PORT=urlsplit(server.url).port, HEROES_RUN_DIR=str(server.run_dir)
+    )
+    second = subprocess.run(
+        [str(BASE_DIR / "scripts" / "serve.sh")],
+        env={**env, "PORT": str(urlsplit(server.url).port)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert second.returncode == 1
+    assert "another serve.sh is serving from" in second.stderr
+    assert HttpClient(server.url).request("GET", "/readyz").status == HTTPStatus.OK
+
+
+def _curl_socket_as(user: str, socket: Path) -> subprocess.CompletedProcess:
+    command = ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--unix-socket"]
+    return subprocess.run(
+        ["runuser", "-u", user, "--", *command, str(socket), "http://127.0.0.1/livez"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
+def test_gunicorn_socket_is_reached_by_nginx_s_workers_only(server):
+    socket_dir = server.run_dir / "socket"
+    mode = socket_dir.stat().st_mode & 0o777
+    if os.geteuid() != 0:
+        assert mode == 0o700  # nginx's workers run as this user
+        return
+    # Started as root: nginx's workers run as nobody, in nobody's group.
+    assert mode == 0o710
+    assert socket_dir.group() == grp.getgrgid(pwd.getpwnam("nobody").pw_gid).gr_name
+    assert _curl_socket_as("nobody", socket_dir / "gunicorn.sock").stdout == "200"
+    refused = _curl_socket_as("daemon", socket_dir / "gunicorn.sock")
+    assert refused.stdout == "000"
