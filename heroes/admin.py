@@ -1,24 +1,109 @@
+import math
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR
+from django.contrib.admin.views.main import IS_FACETS_VAR, ORDER_VAR, PAGE_VAR
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 
+from heroes.guards.login_limit import locked_until
 from heroes.guards.password_change import RevokingAdminPasswordChangeForm
-from heroes.models import Hero, LoginAttempts
+from heroes.models import AGE_MAX, Hero, LoginAttempts
 from heroes.speed import tallies
 
+admin.site.site_header = "Heroes administration"
+admin.site.site_title = "Heroes administration"
+admin.site.index_title = "Heroes site administration"
 
-class AllHeroesPaginator(Paginator):
-    """Pages of every hero, whose total comes from the tally rather than COUNT(*)."""
+# The admin's age ranges: (label, youngest, oldest), both ages included.
+AGE_RANGES = {
+    "under-18": ("Under 18", 0, 17),
+    "18-30": ("18 to 30", 18, 30),
+    "31-50": ("31 to 50", 31, 50),
+    "over-50": ("Over 50", 51, AGE_MAX),
+}
+
+
+class AgeRangeFilter(admin.SimpleListFilter):
+    """Heroes whose age is in one range, a BETWEEN on the age index."""
+
+    title = "age"
+    parameter_name = "age_range"
+
+    def lookups(self, request, model_admin):
+        return [(value, label) for value, (label, _, _) in AGE_RANGES.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() not in AGE_RANGES:
+            return queryset
+        _, youngest, oldest = AGE_RANGES[self.value()]
+        return queryset.filter(age__range=(youngest, oldest))
+
+
+class HasAgeFilter(admin.SimpleListFilter):
+    """Heroes with an age or without one, an IS NULL on the age index."""
+
+    title = "has age"
+    parameter_name = "has_age"
+    CHOICES = {"yes": False, "no": True}  # value: age__isnull
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in self.CHOICES:
+            return queryset
+        return queryset.filter(age__isnull=self.CHOICES[self.value()])
+
+
+def tallied_count(params, using: str) -> int | None:
+    """How many heroes the admin's age filters keep, from the tallies rather than COUNT(*).
+
+    None when the query holds anything else (a search, another filter, a value no
+    filter knows): the paginator counts those.
+    """
+    age_range = params.get(AgeRangeFilter.parameter_name)
+    has_age = params.get(HasAgeFilter.parameter_name)
+    filters = {AgeRangeFilter.parameter_name, HasAgeFilter.parameter_name}
+    if (
+        set(params) - {ORDER_VAR, PAGE_VAR, IS_FACETS_VAR} - filters  # facets: never shown
+        or any(len(params.getlist(name)) > 1 for name in filters)
+        or age_range not in (None, *AGE_RANGES)
+        or has_age not in (None, *HasAgeFilter.CHOICES)
+    ):
+        return None
+    total = tallies.total(using)
+    if total is None:
+        return None  # not migrated
+    if has_age == "no":
+        # Heroes without an age are in no age range.
+        return 0 if age_range else total - tallies.count_between(0, AGE_MAX, using)
+    if age_range:
+        _, youngest, oldest = AGE_RANGES[age_range]
+        return tallies.count_between(youngest, oldest, using)
+    if has_age == "yes":
+        return tallies.count_between(0, AGE_MAX, using)
+    return total
+
+
+class TalliedPaginator(Paginator):
+    """Pages of heroes whose count comes from the tallies rather than COUNT(*)."""
+
+    def __init__(self, object_list, per_page, *, params, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.params = params
 
     @cached_property
     def count(self) -> int:
-        tallied = tallies.total(self.object_list.db)
+        tallied = tallied_count(self.params, self.object_list.db)
         return super().count if tallied is None else tallied
 
 
@@ -33,15 +118,22 @@ class HeroAdmin(admin.ModelAdmin):
     search_help_text = "Heroes whose name or secret name starts with this text, in any case."
     ordering = ["id"]
     sortable_by = ["id", "name", "age"]
+    list_filter = [AgeRangeFilter, HasAgeFilter]
+    # A count per filter choice would be one more COUNT per choice on every page.
+    show_facets = admin.ShowFacets.NEVER
     # The unfiltered total would be a second COUNT(*) of the whole table on every page.
     show_full_result_count = False
     list_per_page = 50
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        # Sorting and paging keep every hero in the list; a search or filter does not.
-        if set(request.GET) <= {ORDER_VAR, PAGE_VAR}:
-            return AllHeroesPaginator(queryset, per_page, orphans, allow_empty_first_page)
-        return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
+        # Sorting, paging and the age filters are counted by the tallies; a search is not.
+        return TalliedPaginator(
+            queryset,
+            per_page,
+            params=request.GET,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+        )
 
     def get_search_results(self, request, queryset, search_term):
         # A prefix match reads an index (migration 0007); a substring match reads every row,
@@ -77,16 +169,55 @@ class HeroAdmin(admin.ModelAdmin):
         ).delete()
 
 
+# As the admin writes times (its DATETIME_FORMAT, "N j, Y, P"), to the second.
+UNTIL_FORMAT = "N j, Y, g:i:s a"
+
+
+class LockedOutFilter(admin.SimpleListFilter):
+    """Clients refused now (as heroes.guards.login_limit counts), or those that may try."""
+
+    title = "locked out now"
+    parameter_name = "locked_out"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(self, request, queryset):
+        window_open = timezone.now() - timedelta(seconds=settings.LOGIN_WINDOW_SECONDS)
+        locked = Q(attempts__gte=settings.LOGIN_ATTEMPTS, window_start__gt=window_open)
+        if self.value() == "yes":
+            return queryset.filter(locked)
+        if self.value() == "no":
+            return queryset.exclude(locked)
+        return queryset
+
+
 @admin.register(LoginAttempts)
 class LoginAttemptsAdmin(admin.ModelAdmin):
     """Staff see who is being rate-limited, and delete a row to lift a lockout."""
 
-    list_display = ["client", "window_start", "attempts"]
+    list_display = ["client", "window_start", "attempts", "locked_out", "locked_out_until"]
+    list_filter = [LockedOutFilter]
+    show_facets = admin.ShowFacets.NEVER
     ordering = ["-window_start"]
-    readonly_fields = ["client", "window_start", "attempts"]
+    readonly_fields = ["client", "window_start", "attempts", "locked_out", "locked_out_until"]
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    @admin.display(boolean=True, description="locked out")
+    def locked_out(self, row: LoginAttempts) -> bool:
+        return locked_until(row.window_start, row.attempts, timezone.now()) is not None
+
+    @admin.display(description="until")
+    def locked_out_until(self, row: LoginAttempts) -> str | None:
+        # To the second, and how long that is from now: windows last about a minute.
+        now = timezone.now()
+        until = locked_until(row.window_start, row.attempts, now)
+        if until is None:
+            return None
+        seconds = math.ceil((until - now).total_seconds())
+        return f"{date_format(timezone.localtime(until), UNTIL_FORMAT)} (in {seconds} s)"
 
 
 admin.site.unregister(User)

@@ -189,6 +189,8 @@ STORAGES = {
 }
 
 APPEND_SLASH = False
+# The browsable API's login, reached without ?next=, lands on the front page (heroes.api.root).
+LOGIN_REDIRECT_URL = "api-root"
 
 # The largest request body accepted (Django's default, 2.5 MB); larger ones answer 413.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440))
@@ -202,7 +204,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": [
         "heroes.speed.renderers.ORJSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "heroes.api.browsable.HeroesBrowsableAPIRenderer",
     ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "heroes.speed.negotiation.CachedContentNegotiation",
     # DRF's parsers, bounded by DATA_UPLOAD_MAX_MEMORY_SIZE and hardened against hostile bodies.

@@ -1,4 +1,5 @@
 import re
+from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
@@ -8,8 +9,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
-from heroes.models import Hero
+from heroes.admin import AGE_RANGES, UNTIL_FORMAT
+from heroes.models import Hero, LoginAttempts
 from tests.factories import deleted_after_first_read
 
 CHANGELIST = reverse("admin:heroes_hero_changelist")
@@ -217,3 +221,184 @@ def test_admin_search_reads_an_index_not_the_table(staff_client, make_hero):
 
     assert "heroes_hero_name_prefix" in plan
     assert "heroes_hero_secret_name_prefix" in plan
+
+
+def _hero_counts(queries) -> list[str]:
+    return [q["sql"] for q in queries if "COUNT(" in q["sql"].upper() and "heroes_hero" in q["sql"]]
+
+
+@pytest.fixture
+def heroes_of_every_age(make_hero) -> None:
+    ages = {"Kid": 17, "Young": 18, "Thirty": 30, "Thirty-One": 31, "Fifty": 50, "Old": 51}
+    for name, age in {**ages, "Ancient": 2_147_483_647, "Ageless": None}.items():
+        make_hero(name, age=age)
+
+
+@pytest.mark.parametrize(
+    ("query", "names"),
+    [
+        ({"age_range": "under-18"}, ["Kid"]),
+        ({"age_range": "18-30"}, ["Young", "Thirty"]),
+        ({"age_range": "31-50"}, ["Thirty-One", "Fifty"]),
+        ({"age_range": "over-50"}, ["Old", "Ancient"]),
+        ({"has_age": "yes"}, ["Kid", "Young", "Thirty", "Thirty-One", "Fifty", "Old", "Ancient"]),
+        ({"has_age": "no"}, ["Ageless"]),
+        ({"age_range": "31-50", "has_age": "yes"}, ["Thirty-One", "Fifty"]),
+        ({"age_range": "31-50", "has_age": "no"}, []),
+        ({"age_range": "over-50", "o": "-3"}, ["Ancient", "Old"]),
+        (
+            {"has_age": "yes", "_facets": "True"},
+            ["Kid", "Young", "Thirty", "Thirty-One", "Fifty", "Old", "Ancient"],
+        ),
+    ],
+)
+def test_admin_filters_heroes_by_age_counted_by_the_tallies(
+    staff_client, heroes_of_every_age, query, names
+):
+    with CaptureQueriesContext(connection) as queries:
+        response = staff_client.get(CHANGELIST, query)
+
+    assert response.status_code == HTTPStatus.OK
+    changelist = response.context["cl"]
+    assert [hero.name for hero in changelist.result_list] == names
+    assert changelist.result_count == len(names)
+    assert _hero_counts(queries) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "names"),
+    [
+        ({"q": "Thirty", "age_range": "31-50"}, ["Thirty-One"]),
+        ({"q": "Age", "has_age": "no"}, ["Ageless"]),
+        ({"age_range": "teens"}, None),  # no such range: every hero, as Django filters it
+    ],
+)
+def test_admin_age_filter_beside_anything_else_is_counted_by_count(
+    staff_client, heroes_of_every_age, query, names
+):
+    with CaptureQueriesContext(connection) as queries:
+        response = staff_client.get(CHANGELIST, query)
+
+    changelist = response.context["cl"]
+    shown = [hero.name for hero in changelist.result_list]
+    assert shown == (
+        names if names is not None else list(Hero.objects.values_list("name", flat=True))
+    )
+    assert changelist.result_count == len(shown)
+    assert len(_hero_counts(queries)) == 1
+
+
+def test_admin_age_filters_offer_ranges_and_has_age_without_counts(
+    staff_client, heroes_of_every_age
+):
+    response = staff_client.get(CHANGELIST, {"_facets": "True"})
+
+    html = response.content.decode()
+    filters = html[html.index('id="changelist-filter"') :]
+    choices = re.findall(r'<a href="\?[^"]*">([^<]*)</a>', filters)
+    assert choices == ["All", "Under 18", "18 to 30", "31 to 50", "Over 50", "All", "Yes", "No"]
+    assert "Show counts" not in html
+    assert "Hide counts" not in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"age_range": value} for value in AGE_RANGES] + [{"has_age": "yes"}, {"has_age": "no"}],
+)
+def test_admin_age_filters_read_the_age_index(staff_client, make_hero, query):
+    make_hero(age=30)
+    queryset = staff_client.get(CHANGELIST, query).context["cl"].queryset.order_by().values("pk")
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # As in the search test: only an index of the filtered column may answer.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")
+        plan = queryset.explain()
+
+    assert re.search(r"heroes_hero_age_[0-9a-f]+", plan), plan
+
+
+def test_admin_is_branded_for_heroes(staff_client):
+    response = staff_client.get(reverse("admin:index"))
+
+    html = response.content.decode()
+    assert '<div id="site-name"><a href="/admin/">Heroes administration</a></div>' in html
+    assert "<title>Heroes site administration | Heroes administration</title>" in html
+    assert "Django administration" not in html
+    assert "Django site admin" not in html
+
+
+LOGIN_ATTEMPTS_URL = reverse("admin:heroes_loginattempts_changelist")
+
+
+@pytest.fixture
+def login_attempts(settings) -> dict[str, LoginAttempts]:
+    settings.LOGIN_ATTEMPTS = 3
+    settings.LOGIN_WINDOW_SECONDS = 60
+    now = timezone.now()
+    rows = {
+        "locked": ("203.0.113.7", 3, now - timedelta(seconds=10)),
+        "trying": ("198.51.100.9", 2, now - timedelta(seconds=5)),
+        "window closed": ("192.0.2.1", 3, now - timedelta(seconds=61)),
+    }
+    return {
+        key: LoginAttempts.objects.create(client=client, attempts=attempts, window_start=start)
+        for key, (client, attempts, start) in rows.items()
+    }
+
+
+def _login_attempt_rows(response) -> dict[str, tuple[str, str]]:
+    """Each client's row: whether it is locked out (the icon's alt text), and until when."""
+    html = response.content.decode()
+    rows = re.findall(
+        r'<th class="field-client"><a [^>]*>([^<]*)</a></th>.*?'
+        r'<td class="field-locked_out"><img [^>]*alt="(True|False)"></td>'
+        r'<td class="field-locked_out_until[^"]*">([^<]*)</td>',
+        html,
+        re.DOTALL,
+    )
+    return {client: (locked, until) for client, locked, until in rows}
+
+
+def _until(row: LoginAttempts) -> re.Pattern:
+    """The lockout end the admin shows for a row of three attempts in a 60-second window."""
+    end = timezone.localtime(row.window_start + timedelta(seconds=60))
+    return re.compile(re.escape(date_format(end, UNTIL_FORMAT)) + r" \(in (\d+) s\)")
+
+
+def test_admin_login_attempts_show_who_is_locked_out_until_when(staff_client, login_attempts):
+    response = staff_client.get(LOGIN_ATTEMPTS_URL)
+
+    rows = _login_attempt_rows(response)
+    assert response.status_code == HTTPStatus.OK
+    assert set(rows) == {"203.0.113.7", "198.51.100.9", "192.0.2.1"}
+    locked, until = rows["203.0.113.7"]
+    assert locked == "True"
+    assert 49 <= int(_until(login_attempts["locked"]).fullmatch(until).group(1)) <= 50
+    assert rows["198.51.100.9"] == ("False", "-")  # under the limit
+    assert rows["192.0.2.1"] == ("False", "-")  # its window has closed
+
+
+@pytest.mark.parametrize(
+    ("locked_out", "clients"), [("yes", {"203.0.113.7"}), ("no", {"198.51.100.9", "192.0.2.1"})]
+)
+def test_admin_login_attempts_filter_by_locked_out_now(
+    staff_client, login_attempts, locked_out, clients
+):
+    response = staff_client.get(LOGIN_ATTEMPTS_URL, {"locked_out": locked_out})
+
+    assert set(_login_attempt_rows(response)) == clients
+
+
+def test_admin_login_attempt_page_shows_its_lockout(staff_client, login_attempts):
+    locked = login_attempts["locked"]
+
+    response = staff_client.get(reverse("admin:heroes_loginattempts_change", args=[locked.pk]))
+
+    html = response.content.decode()
+    shown = re.search(r"<label>Until:</label>\s*<div class=\"readonly\">([^<]*)</div>", html)
+    assert _until(locked).fullmatch(shown.group(1))
+    assert re.search(
+        r"<label>Locked out:</label>\s*<div class=\"readonly\"><img [^>]*alt=\"True\">", html
+    )

@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F
+from django.template import loader
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 from rest_framework.fields import CharField
@@ -16,12 +17,15 @@ from heroes.api.serializers import INTEGER_TEXT
 from heroes.models import AGE_MAX, NAME_MAX_LENGTH, Hero
 
 ORDERING_FIELDS = ["id", "name", "age"]
+# A boolean filter's choices in the browsable API's filter form.
+YES_NO_CHOICES = [("", "Any"), ("true", "Yes"), ("false", "No")]
 
 
 class StrictBooleanField(forms.NullBooleanField):
     """A boolean query value that must be true or false; anything else is an error."""
 
-    # NullBooleanSelect would quietly turn "maybe" into None before validation.
+    # NullBooleanSelect would quietly turn "maybe" into None before validation. The
+    # browsable API's form draws a select of the two values instead (HeroFilterBackend).
     widget = forms.TextInput
 
     def to_python(self, value):
@@ -72,7 +76,9 @@ class HeroFilterSet(django_filters.FilterSet):
     age = AgeFilter()
     age__gte = AgeFilter(lookup_expr="gte")
     age__lte = AgeFilter(lookup_expr="lte")
-    age__isnull = StrictBooleanFilter(field_name="age", lookup_expr="isnull")
+    age__isnull = StrictBooleanFilter(
+        field_name="age", lookup_expr="isnull", label="Without an age"
+    )
 
     class Meta:
         model = Hero
@@ -112,6 +118,18 @@ class HeroFilterBackend(DjangoFilterBackend):
         ):
             return queryset
         return super().filter_queryset(request, queryset, view)
+
+    def to_html(self, request, queryset, view):
+        # The browsable API's form only: a true/false filter as a select of "any" and its
+        # two values. A Select costs more to build than the text input, and the API builds
+        # this form for every filtered request.
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return None
+        for field in filterset.form.fields.values():
+            if isinstance(field, StrictBooleanField):
+                field.widget = forms.Select(choices=YES_NO_CHOICES)
+        return loader.get_template(self.template).render({"filter": filterset}, request)
 
 
 class HeroSearchFilter(SearchFilter):

@@ -3,11 +3,13 @@ from rest_framework.routers import DefaultRouter
 
 from heroes.api.docs import OpenAPIJSONView, RedocView, SwaggerUIView
 from heroes.api.health import livez, readyz
+from heroes.api.root import ServiceRootView, favicon
 from heroes.api.tokens import ObtainTokenView
 from heroes.api.views import HeroViewSet
 
 # /heroes (no slash) is served too, by heroes.api.trailing_slash.
 router = DefaultRouter()
+router.APIRootView = ServiceRootView  # the service's front page, not DRF's list of routes
 router.register("heroes", HeroViewSet, basename="hero")
 
 urlpatterns = [
@@ -18,4 +20,5 @@ urlpatterns = [
     path("redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
     path("livez/", livez, name="livez"),
     path("readyz/", readyz, name="readyz"),
+    path("favicon.ico", favicon, name="favicon"),
 ]

@@ -1,7 +1,7 @@
 """The login limit: attempts per client and window, shared by every worker and server."""
 
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -39,6 +39,17 @@ def record_attempt(client: str) -> float | None:
             return window - elapsed
         row.attempts += 1
         row.save(update_fields=["window_start", "attempts"])
+    return None
+
+
+def locked_until(window_start: datetime, attempts: int, now: datetime) -> datetime | None:
+    """When a client's refusals end, as record_attempt counts; None when it may try now.
+
+    Past LOGIN_ATTEMPTS attempts, every attempt is refused until the window closes.
+    """
+    window_end = window_start + timedelta(seconds=settings.LOGIN_WINDOW_SECONDS)
+    if attempts >= settings.LOGIN_ATTEMPTS and now < window_end:
+        return window_end
     return None
 
 

@@ -22,6 +22,13 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 VIEWPORT = {"width": 1280, "height": 800}
+# A phone held upright, 390 CSS pixels wide, that honours the pages' viewport tags.
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 3,
+    "is_mobile": True,
+    "has_touch": True,
+}
 TIMEOUT_MS = 15_000
 
 # Package scope, not session: while Playwright runs, its event loop makes Django refuse
@@ -44,7 +51,14 @@ def site(tmp_path_factory) -> Iterator[Site]:
             database_url,
             "staff",
             PASSWORD,
-            permissions=("view_hero", "add_hero", "change_hero", "delete_hero"),
+            permissions=(
+                "view_hero",
+                "add_hero",
+                "change_hero",
+                "delete_hero",
+                "view_loginattempts",
+                "delete_loginattempts",
+            ),
             staff=True,
         )
         servers.create_user(database_url, "member", PASSWORD)
@@ -83,16 +97,33 @@ def context(browser: Browser, site: Site) -> Iterator[BrowserContext]:
         context.close()
 
 
+def _assert_no_problems(watch: PolicyWatch, site: Site) -> None:
+    problems = watch.problems(site.url)
+    assert problems == {"violations": [], "console": [], "foreign requests": []}
+
+
 @pytest.fixture
 def policy_watch(context: BrowserContext, site: Site) -> Iterator[PolicyWatch]:
     """Watches every page of the test; after it, none may have broken its policies or
     tried to reach another origin."""
     watch = PolicyWatch(context)
     yield watch
-    problems = watch.problems(site.url)
-    assert problems == {"violations": [], "console": [], "foreign requests": []}
+    _assert_no_problems(watch, site)
 
 
 @pytest.fixture
 def page(context: BrowserContext, policy_watch: PolicyWatch) -> Page:
     return context.new_page()
+
+
+@pytest.fixture
+def phone_page(browser: Browser, site: Site) -> Iterator[Page]:
+    """A page on a phone (PHONE), in a fresh profile watched as `policy_watch` watches."""
+    context = browser.new_context(**PHONE, base_url=site.url)
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        watch = PolicyWatch(context)
+        yield context.new_page()
+        _assert_no_problems(watch, site)
+    finally:
+        context.close()

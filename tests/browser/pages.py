@@ -30,8 +30,11 @@ def log_in(page: Page, login_path: str, username: str) -> None:
 
 
 def shown_response(page: Page) -> tuple[str, object]:
-    """The status line and JSON body the browsable API shows (body None when empty)."""
-    text = page.locator(".response-info pre").inner_text()
+    """The status line and JSON body the browsable API shows (body None when empty).
+
+    Read whether or not it is folded away (a list page folds it under its heroes).
+    """
+    text = page.locator(".response-info pre").text_content()
     head, _, body = text.partition("\n\n")
     return head.splitlines()[0].strip(), json.loads(body) if body.strip() else None
 

@@ -65,3 +65,18 @@ class Site:
         output = servers.manage(self.database_url, "shell", "--no-imports", "-c", code)
         rows = json.loads(output.strip().splitlines()[-1])
         return rows[0] if rows else None
+
+    def add_login_attempts(self, client: str, attempts: int, seconds_ago: float) -> str:
+        """Stores a login-attempts row whose window opened that long ago; returns its start
+        as ISO 8601."""
+        code = (
+            "from datetime import timedelta\n"
+            "from django.utils import timezone\n"
+            "from heroes.models import LoginAttempts\n"
+            f"start = timezone.now() - timedelta(seconds={float(seconds_ago)})\n"
+            f"LoginAttempts.objects.create(client={client!r}, attempts={int(attempts)}, "
+            "window_start=start)\n"
+            "print(start.isoformat())\n"
+        )
+        output = servers.manage(self.database_url, "shell", "--no-imports", "-c", code)
+        return output.strip().splitlines()[-1]

@@ -1,10 +1,13 @@
 """The Django admin's hero pages, used in Chromium by staff and refused to others."""
 
 import re
+from datetime import datetime, timedelta
 
 import pytest
-from playwright.sync_api import Page, expect
+from django.utils.formats import date_format
+from playwright.sync_api import Locator, Page, expect
 
+from heroes.admin import UNTIL_FORMAT
 from tests.browser.pages import log_in, screenshot
 from tests.browser.site import Site
 
@@ -15,7 +18,7 @@ CHANGELIST = "/admin/heroes/hero/"
 
 def test_staff_adds_finds_changes_and_deletes_hero_in_admin(page: Page, site: Site):
     log_in(page, "/admin/login/?next=/admin/", "staff")
-    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    expect(page.get_by_role("heading", name="Heroes site administration")).to_be_visible()
 
     # Add.
     page.locator(".model-hero").get_by_role("link", name="Heroes").click()
@@ -83,3 +86,73 @@ def test_logged_in_non_staff_user_cannot_reach_hero_admin(page: Page):
     expect(page.locator("#result_list")).to_have_count(0)
     assert "Rusty-Man" not in page.content()
     assert "Tommy Sharp" not in page.content()
+
+
+def _column(page: Page, field: str) -> list[str]:
+    return page.locator(f"#result_list tbody .field-{field}").all_inner_texts()
+
+
+def _filter(page: Page, title: str) -> Locator:
+    """One filter of the changelist's sidebar, by its title."""
+    return page.locator("#changelist-filter details", has=page.get_by_text(f"By {title}"))
+
+
+def test_staff_filter_heroes_by_age_in_the_heroes_administration(page: Page, site: Site):
+    page.goto("/admin/login/?next=/admin/heroes/hero/")
+    expect(page.locator("#site-name")).to_have_text("Heroes administration")
+    expect(page).to_have_title("Log in | Heroes administration")
+    log_in(page, "/admin/login/?next=/admin/heroes/hero/", "staff")
+    expect(page).to_have_title("Select hero to change | Heroes administration")
+    assert "Django administration" not in page.content()
+
+    # Ranges of age, with no count beside any choice.
+    ages = _filter(page, "age")
+    expect(ages.get_by_role("link")).to_have_text(
+        ["All", "Under 18", "18 to 30", "31 to 50", "Over 50"]
+    )
+    expect(_filter(page, "has age").get_by_role("link")).to_have_text(["All", "Yes", "No"])
+    expect(page.get_by_role("link", name="Show counts")).to_have_count(0)
+    ages.get_by_role("link", name="31 to 50").click()
+
+    expect(page).to_have_url(re.compile(r"\?age_range=31-50$"))
+    names = _column(page, "name")
+    assert {"Tarantula", "Black Lion", "Dr. Weird"} <= set(names)
+    assert all(31 <= int(age) <= 50 for age in _column(page, "age"))
+    expect(page.locator(".paginator")).to_contain_text(f"{len(names)} heroes")
+    screenshot(page, "admin-filters")
+
+    # With "has age: no" beside it, nobody; then every hero without an age.
+    _filter(page, "has age").get_by_role("link", name="No").click()
+    expect(page.locator(".paginator")).to_contain_text("0 heroes")
+    _filter(page, "age").get_by_role("link", name="All").click()
+    expect(page).to_have_url(re.compile(r"\?has_age=no$"))
+    assert {"Deadpond", "Spider-Boy"} <= set(_column(page, "name"))
+    assert set(_column(page, "age")) == {"-"}
+
+
+def test_staff_see_which_clients_are_locked_out_and_until_when(page: Page, site: Site):
+    log_in(page, "/admin/login/?next=/admin/", "staff")
+    # After this test's own login: a login opening a new window forgets closed ones.
+    start = datetime.fromisoformat(site.add_login_attempts("203.0.113.7", 10, seconds_ago=5))
+    site.add_login_attempts("198.51.100.9", 9, seconds_ago=5)
+    site.add_login_attempts("192.0.2.1", 10, seconds_ago=61)
+
+    page.goto("/admin/")
+    page.get_by_role("link", name="Login attempts").click()
+
+    rows = page.locator("#result_list tbody tr")
+    locked = rows.filter(has_text="203.0.113.7")
+    expect(locked.locator(".field-locked_out img")).to_have_attribute("alt", "True")
+    until = date_format(start + timedelta(seconds=60), UNTIL_FORMAT)
+    expect(locked.locator(".field-locked_out_until")).to_have_text(
+        re.compile(re.escape(until) + r" \(in ([1-5]?[0-9]) s\)")
+    )
+    for client in ("198.51.100.9", "192.0.2.1"):  # under the limit; its window closed
+        row = rows.filter(has_text=client)
+        expect(row.locator(".field-locked_out img")).to_have_attribute("alt", "False")
+        expect(row.locator(".field-locked_out_until")).to_have_text("-")
+    screenshot(page, "admin-login-attempts")
+
+    _filter(page, "locked out now").get_by_role("link", name="Yes").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first.locator(".field-client")).to_have_text("203.0.113.7")

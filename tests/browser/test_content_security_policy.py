@@ -79,7 +79,7 @@ def test_inline_script_injected_into_a_page_is_refused_and_reported(
         }"""
     )
 
-    expect(page.locator(".response-info")).to_be_visible()
+    expect(page.locator(".hero-table")).to_be_visible()
     page.wait_for_function("() => document.readyState === 'complete'")
     assert page.evaluate("() => window.injected") is None
     assert [v["directive"] for v in policy_watch.violations] == ["script-src-elem"]

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from heroes.guards.login_limit import record_attempt
+from heroes.guards.login_limit import locked_until, record_attempt
 from heroes.models import LoginAttempts
 
 TOKEN_URL = reverse("api-token")
@@ -158,3 +158,33 @@ def test_record_attempt_forgets_closed_windows(db):
 
     assert record_attempt("192.0.2.2") is None
     assert list(LoginAttempts.objects.values_list("client", "attempts")) == [("192.0.2.2", 1)]
+
+
+def test_locked_until_is_the_window_end_once_the_limit_is_used_up(db):
+    for _ in range(3):
+        assert record_attempt("192.0.2.1") is None
+    row = LoginAttempts.objects.get()
+    now = timezone.now()
+
+    wait_seconds = record_attempt("192.0.2.1")
+    until = locked_until(row.window_start, row.attempts, now)
+
+    assert until == row.window_start + timedelta(seconds=60)
+    # As the refusal said: that many seconds from its attempt.
+    assert abs((until - now).total_seconds() - wait_seconds) < 1
+
+
+def test_locked_until_is_none_below_the_limit(db):
+    now = timezone.now()
+
+    assert locked_until(now, 2, now) is None
+    assert locked_until(now, 0, now) is None
+
+
+def test_locked_until_is_none_once_the_window_has_closed(db):
+    start = timezone.now() - timedelta(seconds=60)
+    LoginAttempts.objects.create(client="192.0.2.1", window_start=start, attempts=3)
+
+    assert locked_until(start, 3, start + timedelta(seconds=60)) is None
+    assert locked_until(start, 3, start + timedelta(seconds=59)) == start + timedelta(seconds=60)
+    assert record_attempt("192.0.2.1") is None  # as the attempt finds it: allowed again
