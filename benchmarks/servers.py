@@ -57,7 +57,11 @@ def manage(database_url: str, *args: str, **extra_env: str) -> str:
 
 
 def ensure_static_files() -> None:
-    if not (BASE_DIR / "staticfiles" / "staticfiles.json").exists():
+    """Collects static files when there are none, or when a source file is newer."""
+    manifest = BASE_DIR / "staticfiles" / "staticfiles.json"
+    collected = manifest.stat().st_mtime if manifest.exists() else 0.0
+    sources = (BASE_DIR / "heroes" / "static").rglob("*")
+    if any(path.stat().st_mtime > collected for path in sources if path.is_file()):
         manage("sqlite://:memory:", "collectstatic", "--noinput", "-v0")
 
 
