@@ -3,7 +3,18 @@ import shutil
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
+
+PRINT_SECRET_KEY = "from django.conf import settings; print(settings.SECRET_KEY)"
+
+
+@pytest.fixture
+def manage_py(tmp_path):
+    """A copy of manage.py in a directory of its own, with no .secret_key next to it."""
+    copy = tmp_path / "manage.py"
+    shutil.copy(settings.BASE_DIR / "manage.py", copy)
+    return copy
 
 
 def _manage(manage_py, *args: str, **env: str) -> subprocess.CompletedProcess:
@@ -18,44 +29,24 @@ def _manage(manage_py, *args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_manage_reads_the_secret_key_file_next_to_it(tmp_path):
-    manage_py = tmp_path / "manage.py"
-    shutil.copy(settings.BASE_DIR / "manage.py", manage_py)
+def test_manage_reads_the_secret_key_file_next_to_it(manage_py, tmp_path):
     (tmp_path / ".secret_key").write_text("k" * 50 + "\n")
 
-    result = _manage(
-        manage_py,
-        "shell",
-        "-v0",
-        "-c",
-        "from django.conf import settings; print(settings.SECRET_KEY)",
-    )
+    result = _manage(manage_py, "shell", "-v0", "-c", PRINT_SECRET_KEY)
 
     assert result.returncode == 0, result.stderr
     assert result.stdout == "k" * 50 + "\n"
 
 
-def test_manage_prefers_the_secret_key_of_the_environment(tmp_path):
-    manage_py = tmp_path / "manage.py"
-    shutil.copy(settings.BASE_DIR / "manage.py", manage_py)
+def test_manage_prefers_the_secret_key_of_the_environment(manage_py, tmp_path):
     (tmp_path / ".secret_key").write_text("k" * 50)
 
-    result = _manage(
-        manage_py,
-        "shell",
-        "-v0",
-        "-c",
-        "from django.conf import settings; print(settings.SECRET_KEY)",
-        DJANGO_SECRET_KEY="e" * 50,
-    )
+    result = _manage(manage_py, "shell", "-v0", "-c", PRINT_SECRET_KEY, DJANGO_SECRET_KEY="e" * 50)
 
     assert result.stdout == "e" * 50 + "\n"
 
 
-def test_manage_without_any_secret_key_fails_in_one_line(tmp_path):
-    manage_py = tmp_path / "manage.py"
-    shutil.copy(settings.BASE_DIR / "manage.py", manage_py)
-
+def test_manage_without_any_secret_key_fails_in_one_line(manage_py):
     result = _manage(manage_py, "migrate")
 
     assert result.returncode == 1
@@ -64,9 +55,9 @@ def test_manage_without_any_secret_key_fails_in_one_line(tmp_path):
     assert result.stderr.count("\n") == 1
 
 
-def test_manage_keeps_metrics_in_memory_whatever_prometheus_multiproc_dir_says(tmp_path):
+def test_manage_keeps_metrics_in_memory_whatever_prometheus_multiproc_dir_says(manage_py, tmp_path):
     result = _manage(
-        settings.BASE_DIR / "manage.py",
+        manage_py,
         "check",
         DJANGO_SECRET_KEY="k" * 50,
         PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "missing"),
@@ -76,9 +67,7 @@ def test_manage_keeps_metrics_in_memory_whatever_prometheus_multiproc_dir_says(t
     assert not (tmp_path / "missing").exists()
 
 
-def test_manage_with_an_empty_secret_key_file_says_so(tmp_path):
-    manage_py = tmp_path / "manage.py"
-    shutil.copy(settings.BASE_DIR / "manage.py", manage_py)
+def test_manage_with_an_empty_secret_key_file_says_so(manage_py, tmp_path):
     (tmp_path / ".secret_key").write_text("\n")
 
     result = _manage(manage_py, "migrate")
