@@ -1,4 +1,5 @@
 import functools
+import os
 import re
 import sys
 import time
@@ -6,6 +7,12 @@ import time
 from django.core.signals import got_request_exception
 from django.db import Error as DatabaseError
 from django.dispatch import receiver
+
+# prometheus_client reads a set but empty PROMETHEUS_MULTIPROC_DIR (as .env.example leaves
+# it) as the current directory, and writes its files there: empty means unset here.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
+
 from prometheus_client import Counter, Histogram
 
 # Any other method a client invents is counted as "other", so labels stay few.

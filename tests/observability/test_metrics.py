@@ -1,6 +1,10 @@
+import os
+import subprocess
+import sys
 from http import HTTPStatus
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from prometheus_client import REGISTRY
@@ -111,3 +115,23 @@ def test_login_refusals_are_counted(api_client, settings):
 
     assert statuses == [400, 400, 429, 429]
     assert REGISTRY.get_sample_value("heroes_login_refusals_total") == before + 2
+
+
+def test_empty_multiprocess_dir_writes_no_files(tmp_path):
+    """.env.example leaves PROMETHEUS_MULTIPROC_DIR empty; that must not mean the cwd."""
+    code = "import django; django.setup(); import heroes.observability.metrics"
+    subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(settings.BASE_DIR),
+            "DJANGO_SETTINGS_MODULE": "heroproject.settings",
+            "DJANGO_SECRET_KEY": "k" * 50,
+            "PROMETHEUS_MULTIPROC_DIR": "",
+        },
+        timeout=60,
+        check=True,
+    )
+
+    assert list(tmp_path.iterdir()) == []
