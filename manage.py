@@ -23,8 +23,13 @@ def main() -> None:
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    from heroes.history.actors import running_command
+
+    # The heroes a command changes (in `shell`, say) record it as who changed them.
+    command = sys.argv[1] if len(sys.argv) > 1 else "help"
     try:
-        execute_from_command_line(sys.argv)
+        with running_command(command):
+            execute_from_command_line(sys.argv)
     except ImproperlyConfigured as error:
         # A setting to fix, not a bug: its message says which, without a traceback.
         sys.exit(f"manage.py: {error}")

@@ -1,3 +1,4 @@
+import dataclasses
 import math
 from datetime import timedelta
 
@@ -6,17 +7,24 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.main import IS_FACETS_VAR, ORDER_VAR, PAGE_VAR
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db import router, transaction
+from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from heroes.guards.login_limit import locked_until
 from heroes.guards.password_change import RevokingAdminPasswordChangeForm
-from heroes.models import AGE_MAX, Hero, LoginAttempts
+from heroes.history.restore import restore
+from heroes.models import AGE_MAX, DeletedHero, Hero, LoginAttempts
 from heroes.speed import tallies
 
 admin.site.site_header = "Heroes administration"
@@ -107,9 +115,17 @@ class TalliedPaginator(Paginator):
         return super().count if tallied is None else tallied
 
 
+class HeroChangesContext(HistoricalRecordContextHelper):
+    """The history's "Changes" column: what staff edit, not the write counter behind ETags."""
+
+    def context_for_delta_changes(self, delta) -> list[dict]:
+        shown = [change for change in delta.changes if change.field != "version"]
+        return super().context_for_delta_changes(dataclasses.replace(delta, changes=shown))
+
+
 @admin.register(Hero)
-class HeroAdmin(admin.ModelAdmin):
-    """Staff list, search, sort, edit and delete heroes, secret names included."""
+class HeroAdmin(SimpleHistoryAdmin):
+    """Staff list, search, sort, edit and delete heroes, see their history and restore them."""
 
     list_display = ["id", "name", "age", "secret_name"]
     list_display_links = ["id", "name"]
@@ -160,13 +176,92 @@ class HeroAdmin(admin.ModelAdmin):
             changelist = f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"
             return HttpResponseRedirect(reverse(changelist, current_app=self.admin_site.name))
 
+    # The history page: who, when, what changed (heroes.history).
+    history_list_display = ["command"]
+
+    def command(self, entry) -> str:
+        return entry.history_command or "-"
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HeroChangesContext(self.model, historical_record)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # One transaction for the restore and the admin's log entry of it. simple-history
+        # checks only the view permission here, even on POST: a restore needs more.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            if request.method == "POST" and not self.has_change_permission(request):
+                raise PermissionDenied
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        match = request.resolver_match
+        if match.url_name != f"{self.opts.app_label}_{self.opts.model_name}_simple_history":
+            super().save_model(request, obj, form, change)
+            return
+        obj._history_user = request.user
+        entry = get_object_or_404(Hero.history, id=obj.pk, history_id=match.args[1])
+        if not Hero.objects.filter(pk=obj.pk).exists() and not self.has_add_permission(request):
+            raise PermissionDenied  # restoring a deleted hero creates it again
+        restore(obj, entry)
+
     def delete_queryset(self, request, queryset):
         # Every other write locks one hero, then its tally rows. This one locks its heroes
-        # in id order first (the DELETE's subquery): two bulk deletes of overlapping heroes
-        # queue rather than deadlock, whatever order each DELETE would scan its rows in.
-        queryset.model.objects.filter(
-            pk__in=queryset.order_by("pk").select_for_update().values("pk")
-        ).delete()
+        # in id order first (the subquery of the read that collects them for their history
+        # entries), until the DELETE commits: two bulk deletes of overlapping heroes queue
+        # rather than deadlock, whatever order each DELETE would scan its rows in.
+        with transaction.atomic(using=router.db_for_write(queryset.model)):
+            queryset.model.objects.filter(
+                pk__in=queryset.order_by("pk").select_for_update().values("pk")
+            ).delete()
+
+
+@admin.register(DeletedHero)
+class DeletedHeroAdmin(admin.ModelAdmin):
+    """Staff find deleted heroes, as they were deleted, and open the version to restore."""
+
+    list_display = ["id", "name", "age", "secret_name", "deleted_at", "deleted_by", "restore"]
+    list_display_links = None
+    search_fields = ["^name"]
+    search_help_text = "Deleted heroes whose name starts with this text, in any case."
+    ordering = ["-history_id"]
+    sortable_by = ["id", "deleted_at"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        # A hero's last entry; a hero restored since has a later one.
+        last = Hero.history.filter(id=OuterRef("id")).order_by("-history_id")
+        return (
+            super()
+            .get_queryset(request)
+            .filter(history_type="-", history_id=Subquery(last.values("history_id")[:1]))
+            .select_related("history_user")
+        )
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("heroes.view_hero")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="deleted", ordering="history_date")
+    def deleted_at(self, entry) -> str:
+        return date_format(timezone.localtime(entry.history_date), "DATETIME_FORMAT")
+
+    @admin.display(description="deleted by")
+    def deleted_by(self, entry) -> str:
+        return entry.history_user or entry.history_command or "-"
+
+    @admin.display(description="restore")
+    def restore(self, entry) -> str:
+        history = f"admin:{Hero._meta.app_label}_{Hero._meta.model_name}_simple_history"
+        url = reverse(history, args=[entry.id, entry.history_id], current_app=self.admin_site.name)
+        return format_html('<a href="{}">Restore this hero…</a>', url)
 
 
 # As the admin writes times (its DATETIME_FORMAT, "N j, Y, P"), to the second.

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator
-from django.db import models
+from django.db import models, router, transaction
+from simple_history.models import HistoricalRecords
 
+from heroes.history.models import HeroChange
 from heroes.portability.fields import CodePointCharField
 from heroes.speed import saving
 
@@ -23,6 +25,13 @@ class Hero(models.Model):
     secret_name = models.CharField(max_length=SECRET_NAME_MAX_LENGTH)
     # Counts the writes to this hero: its ETag, and the If-Match check in the same UPDATE.
     version = models.PositiveBigIntegerField(default=1, editable=False)
+    # An entry per create, update and delete, written in the same transaction (heroes.history).
+    # Entries are read by hero id or by date (purge_hero_history): no name or age index.
+    history = HistoricalRecords(
+        bases=[HeroChange],
+        history_id_field=models.BigAutoField(primary_key=True),
+        no_db_index=["name", "age"],
+    )
 
     class Meta:
         ordering = ["id"]
@@ -38,15 +47,30 @@ class Hero(models.Model):
 
         The UPDATE never falls back to an INSERT: a hero deleted meanwhile stays deleted,
         and its save writes nothing and raises Hero.DoesNotExist (heroes.speed.saving).
+        Each save writes its history entry in the same transaction.
         """
+        if self._state.adding and self.pk is None and not force_update and not update_fields:
+            saving.save(self, using=using)
+            return
         if self._state.adding or force_insert:
-            super().save(force_insert=force_insert, using=using, update_fields=update_fields)
+            # With an id of its own: a hero restored from its history (heroes.history).
+            with transaction.atomic(using=using or router.db_for_write(Hero, instance=self)):
+                super().save(force_insert=force_insert, using=using, update_fields=update_fields)
             return
         deferred = self.get_deferred_fields()
         if update_fields is None and deferred:
             # As Model.save(): a hero read with only() or defer() writes only what was read.
             update_fields = {field.attname for field in self._meta.concrete_fields} - deferred
         saving.save(self, update_fields, using=using)
+
+
+class DeletedHero(Hero.history.model):
+    """A hero's last history entry, when that entry is its deletion: the admin lists these."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "deleted hero"
+        verbose_name_plural = "deleted heroes"
 
 
 class LoginAttempts(models.Model):

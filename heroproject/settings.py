@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "simple_history",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +102,9 @@ MIDDLEWARE = [
     "heroes.api.conditional.NotModifiedMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Above the cookie-less short-cut, so that API writes record their user too: DRF sets
+    # the user it authenticates on this request (heroes.history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     # JSON API requests without cookies answer here; nothing below has work for them.
     "heroes.speed.cookieless.CookielessAPIMiddleware",
     # The HTML pages' policies; JSON answered above needs neither (heroes.guards.policies).
@@ -266,6 +270,17 @@ LOGIN_WINDOW_SECONDS = int(os.environ.get("DJANGO_LOGIN_WINDOW_SECONDS", "60"))
 # Idempotency-Key on POST /heroes/: how long, in seconds, a key replays its first answer.
 # Past that the key counts as new; `manage.py purge_idempotency_keys` deletes expired keys.
 IDEMPOTENCY_KEY_TTL = int(os.environ.get("DJANGO_IDEMPOTENCY_KEY_TTL", "86400"))
+
+# Change history (heroes.history): `manage.py purge_hero_history` deletes the entries older
+# than this many days. Empty: keep every entry.
+HISTORY_DAYS = os.environ.get("DJANGO_HISTORY_DAYS") or None
+if HISTORY_DAYS is not None:
+    if not (HISTORY_DAYS.isascii() and HISTORY_DAYS.isdigit()) or int(HISTORY_DAYS) < 1:
+        raise ImproperlyConfigured(
+            f"DJANGO_HISTORY_DAYS is {HISTORY_DAYS!r}; set it to a whole number of days "
+            "(1 or more), or leave it empty to keep every entry."
+        )
+    HISTORY_DAYS = int(HISTORY_DAYS)
 
 # Content-Security-Policy (django-csp) on every page: scripts, styles, images and fonts from
 # this origin only; no inline script anywhere. DRF's templates need their few style

@@ -35,20 +35,23 @@ def spelled_otherwise(pk: int, kind: str) -> str:
 
 @contextmanager
 def deleted_after_first_read(hero: Hero) -> Iterator[None]:
-    """Deletes the hero just before the block's second statement on the hero table.
+    """Deletes the hero just after the block's first read of it, before its next statement.
 
-    As another client's DELETE landing between a view's read of the hero and its write.
+    As another client's DELETE landing between a view's read of the hero and its write,
+    committed before the write's transaction (or savepoint) begins.
     """
-    statements = 0
+    state = "before the read"
 
-    def delete_before_second(execute, sql, params, many, context):
-        nonlocal statements
-        if '"heroes_hero"' in sql:
-            statements += 1
-            if statements == 2:
-                execute('DELETE FROM "heroes_hero" WHERE "id" = %s', [hero.pk], False, context)
-        return execute(sql, params, many, context)
+    def delete_after_first_read(execute, sql, params, many, context):
+        nonlocal state
+        if state == "read":
+            execute('DELETE FROM "heroes_hero" WHERE "id" = %s', [hero.pk], False, context)
+            state = "deleted"
+        result = execute(sql, params, many, context)
+        if state == "before the read" and '"heroes_hero"' in sql:
+            state = "read"
+        return result
 
-    with connection.execute_wrapper(delete_before_second):
+    with connection.execute_wrapper(delete_after_first_read):
         yield
-    assert statements >= 2, "the block read the hero but never wrote it: nothing was raced"
+    assert state == "deleted", "the block read the hero but never wrote it: nothing was raced"

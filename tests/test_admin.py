@@ -4,7 +4,7 @@ from http import HTTPStatus
 
 import pytest
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -13,8 +13,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from heroes.admin import AGE_RANGES, UNTIL_FORMAT
+from heroes.history.actors import running_command
+from heroes.history.restore import restore
 from heroes.models import Hero, LoginAttempts
-from tests.factories import deleted_after_first_read
+from tests.factories import deleted_after_first_read, detail_url
 
 CHANGELIST = reverse("admin:heroes_hero_changelist")
 
@@ -148,15 +150,20 @@ def test_admin_delete_action_deletes_selected_heroes_some_deleted_meanwhile(
                 "post": "yes",
             },
         )
-    deletes = [q["sql"] for q in queries if q["sql"].startswith('DELETE FROM "heroes_hero"')]
+    statements = [q["sql"] for q in queries]
+    deletes = [sql for sql in statements if sql.startswith('DELETE FROM "heroes_hero"')]
 
     assert response.status_code == HTTPStatus.FOUND
     assert _messages(staff_client.get(response["Location"])) == ["Successfully deleted 2 heroes."]
     assert list(Hero.objects.values_list("pk", flat=True)) == [kept]
-    # One statement, whose rows are locked in id order before they go.
+    deleted = Hero.history.filter(history_type="-", history_user__username="admin")
+    assert sorted(deleted.values_list("id", flat=True)) == selected[1:]
+    # One statement, whose rows were locked in id order before they go.
     assert len(deletes) == 1
     if connection.vendor == "postgresql":
-        assert re.search(r"ORDER BY .* FOR UPDATE\)$", deletes[0]), deletes[0]
+        (lock,) = [sql for sql in statements if "FOR UPDATE" in sql]
+        assert re.search(r"ORDER BY .* FOR UPDATE\)$", lock), lock
+        assert statements.index(lock) < statements.index(deletes[0])
 
 
 def test_admin_is_closed_to_non_staff(db):
@@ -402,3 +409,149 @@ def test_admin_login_attempt_page_shows_its_lockout(staff_client, login_attempts
     assert re.search(
         r"<label>Locked out:</label>\s*<div class=\"readonly\"><img [^>]*alt=\"True\">", html
     )
+
+
+def _history_form(hero_id: int, entry) -> str:
+    return reverse("admin:heroes_hero_simple_history", args=[hero_id, entry.history_id])
+
+
+def _staff(*codenames: str) -> Client:
+    user = User.objects.create_user("staff", password="correct horse battery", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_admin_history_shows_what_changed_by_whom(staff_client, make_hero):
+    hero = make_hero("Deadpond", age=30, secret_name="Dive Wilson")
+    form = {"name": "Deadpool", "age": "31", "secret_name": "Wade Wilson", "_save": "1"}
+    staff_client.post(reverse("admin:heroes_hero_change", args=[hero.pk]), form)
+    with running_command("shell"):
+        Hero.objects.filter(pk=hero.pk).get().delete()
+
+    response = staff_client.get(reverse("admin:heroes_hero_history", args=[hero.pk]))
+
+    assert response.status_code == HTTPStatus.OK
+    table = response.content.decode().split('<table id="change-history"')[1].split("</table>")[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", table, re.DOTALL)[1:]  # after the header
+    cells = [
+        [_text(cell) for cell in re.findall(r"<td>(.*?)</td>", row, re.DOTALL)] for row in rows
+    ]
+    assert [(row[1], row[3], row[4]) for row in cells] == [
+        ("shell", "Deleted", "None"),
+        ("-", "Changed", "admin"),
+        ("-", "Created", "None"),
+    ]
+    changes = cells[1][6]
+    for change in ("Age: 30 → 31", "Name: Deadpond → Deadpool", "Secret name: Dive Wilson →"):
+        assert change in changes
+    assert "Version" not in changes
+
+
+def _text(html: str) -> str:
+    return " ".join(
+        re.sub(r"<[^>]+>", " ", html).replace("&nbsp;", " ").replace("&rarr;", "→").split()
+    )
+
+
+def test_admin_lists_deleted_heroes_not_restored_ones(staff_client, make_hero):
+    gone = make_hero("Deadpond", age=30, secret_name="Dive Wilson")
+    back = make_hero("Rusty-Man", secret_name="Tommy Sharp")
+    kept = make_hero("Spider-Boy", secret_name="Pedro Parqueador")
+    gone_id, back_id = gone.pk, back.pk
+    gone.delete()
+    back.delete()
+    deletion = Hero.history.filter(id=back_id).latest("history_id")
+    restore(deletion.instance, deletion)
+
+    response = staff_client.get(reverse("admin:heroes_deletedhero_changelist"))
+
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert "Dive Wilson" in html
+    assert "Rusty-Man" not in html
+    assert kept.name not in html
+    entry = Hero.history.get(id=gone_id, history_type="-")
+    assert f'href="{_history_form(gone_id, entry)}"' in html
+
+
+def test_admin_restores_deleted_hero_at_its_old_url(staff_client, make_hero, api_client):
+    hero = make_hero("Deadpond", age=30, secret_name="Dive Wilson")
+    hero_id = hero.pk
+    hero.delete()
+    deletion = Hero.history.get(id=hero_id, history_type="-")
+    form = {"name": "Deadpond", "age": "30", "secret_name": "Dive Wilson", "_save": "1"}
+
+    page = staff_client.get(_history_form(hero_id, deletion))
+    response = staff_client.post(_history_form(hero_id, deletion), form)
+
+    assert page.status_code == HTTPStatus.OK
+    assert response.status_code == HTTPStatus.FOUND
+    assert Hero.objects.values_list("id", "name", "age", "secret_name", "version").get() == (
+        hero_id,
+        "Deadpond",
+        30,
+        "Dive Wilson",
+        2,
+    )
+    read = api_client.get(detail_url(hero_id))
+    assert read.status_code == HTTPStatus.OK
+    assert read.json() == {"id": hero_id, "name": "Deadpond", "age": 30}
+    restored = Hero.history.latest("history_id")
+    assert (restored.history_type, restored.history_user.username) == ("+", "admin")
+    assert restored.history_change_reason.startswith("Restored after its deletion")
+    assert LogEntry.objects.get().object_id == str(hero_id)
+
+
+def test_admin_reverts_hero_to_earlier_version(staff_client, make_hero):
+    hero = make_hero("Deadpond", age=30, secret_name="Dive Wilson")
+    first = Hero.history.get()
+    hero.name = "Deadpool"
+    hero.save()
+    form = {"name": "Deadpond", "age": "30", "secret_name": "Dive Wilson", "_save": "1"}
+
+    response = staff_client.post(_history_form(hero.pk, first), form)
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert Hero.objects.values_list("name", "version").get() == ("Deadpond", 3)
+    reverted = Hero.history.latest("history_id")
+    assert reverted.history_change_reason.startswith("Reverted to the version of")
+
+
+@pytest.mark.parametrize(
+    ("codenames", "deleted"),
+    [
+        (["view_hero"], False),
+        (["view_hero"], True),
+        (["view_hero", "change_hero"], True),  # restoring a deleted hero creates it
+    ],
+)
+def test_admin_restore_without_permission_is_refused(make_hero, codenames, deleted):
+    hero = make_hero("Deadpond", age=30, secret_name="Dive Wilson")
+    hero_id = hero.pk
+    hero.name = "Deadpool"
+    hero.save()
+    if deleted:
+        hero.delete()
+    entry = Hero.history.filter(id=hero_id).earliest("history_id")
+    before = list(Hero.objects.values_list("name", "version"))
+    client = _staff(*codenames)
+    form = {"name": "Deadpond", "age": "30", "secret_name": "Dive Wilson", "_save": "1"}
+
+    response = client.post(_history_form(hero_id, entry), form)
+
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert list(Hero.objects.values_list("name", "version")) == before
+    assert Hero.history.filter(id=hero_id).count() == (3 if deleted else 2)
+
+
+def test_admin_deleted_heroes_need_view_permission(make_hero):
+    make_hero().delete()
+
+    allowed = _staff("view_hero").get(reverse("admin:heroes_deletedhero_changelist"))
+    User.objects.all().delete()
+    refused = _staff().get(reverse("admin:heroes_deletedhero_changelist"))
+
+    assert allowed.status_code == HTTPStatus.OK
+    assert refused.status_code == HTTPStatus.FORBIDDEN

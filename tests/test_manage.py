@@ -77,3 +77,16 @@ def test_manage_with_an_empty_secret_key_file_says_so(manage_py, tmp_path):
         f"manage.py: {tmp_path / '.secret_key'} is empty; delete it and run make, or set "
         "DJANGO_SECRET_KEY.\n"
     )
+
+
+def test_manage_records_the_command_behind_a_change(manage_py, tmp_path):
+    env = {"DJANGO_SECRET_KEY": "x" * 50, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    create = "from heroes.models import Hero; Hero.objects.create(name='D', secret_name='S')"
+    show = "from heroes.models import Hero; print(Hero.history.get().history_command)"
+
+    migrated = _manage(manage_py, "migrate", "-v0", **env)
+    created = _manage(manage_py, "shell", "-c", create, **env)
+    shown = _manage(manage_py, "shell", "-c", show, **env)
+
+    assert (migrated.returncode, created.returncode) == (0, 0), migrated.stderr + created.stderr
+    assert shown.stdout.strip().splitlines()[-1] == "shell"

@@ -3,6 +3,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 
@@ -163,3 +164,16 @@ def test_cors_allowed_origins_come_from_the_environment():
     )
 
     assert values["CORS_ALLOWED_ORIGINS"] == ["https://app.example.com", "http://localhost:3000"]
+
+
+@pytest.mark.parametrize("days", ["0", "-1", "thirty", "3.5", "²"])
+def test_history_days_must_be_a_whole_number(days):
+    result = _load_settings(DJANGO_SECRET_KEY="x" * 50, DJANGO_HISTORY_DAYS=days)
+
+    assert result.returncode != 0
+    assert "DJANGO_HISTORY_DAYS" in result.stderr
+
+
+def test_history_days_come_from_the_environment():
+    assert _load_settings(DJANGO_SECRET_KEY="x" * 50, DJANGO_HISTORY_DAYS="90").returncode == 0
+    assert settings.HISTORY_DAYS is None  # the default: keep everything

@@ -1,4 +1,4 @@
-from rest_framework.permissions import SAFE_METHODS, DjangoModelPermissions
+from rest_framework.permissions import SAFE_METHODS, BasePermission, DjangoModelPermissions
 
 
 class HeroPermissions(DjangoModelPermissions):
@@ -6,3 +6,11 @@ class HeroPermissions(DjangoModelPermissions):
 
     def has_permission(self, request, view) -> bool:
         return request.method in SAFE_METHODS or super().has_permission(request, view)
+
+
+class HeroHistoryPermissions(BasePermission):
+    """Reading a hero's history needs the view_hero permission."""
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.has_perm("heroes.view_hero"))

@@ -10,7 +10,7 @@ from rest_framework.permissions import SAFE_METHODS
 
 from heroes.api.filters import ORDERING_FIELDS
 from heroes.api.idempotency import BARE_KEY, QUOTED_KEY
-from heroes.api.serializers import HeroSerializer, StrictCharField
+from heroes.api.serializers import HeroSerializer, HeroVersionSerializer, StrictCharField
 from heroes.models import AGE_MAX, NAME_MAX_LENGTH
 
 ORDERING_TERMS = [prefix + field for field in ORDERING_FIELDS for prefix in ("", "-")]
@@ -46,6 +46,13 @@ class HeroValidationErrorSerializer(serializers.Serializer):
         fields = super().get_fields()
         fields["Idempotency-Key"] = _messages()  # not a Python name: declared here
         return fields
+
+
+class PageQueryErrorSerializer(serializers.Serializer):
+    """A 400 for a bad page parameter: messages per parameter name."""
+
+    limit = _messages()
+    offset = _messages()
 
 
 class HeroQueryErrorSerializer(serializers.Serializer):
@@ -113,6 +120,7 @@ ERROR_CODES = {
     "update": ["400", "401", "403", "404", "412", "413", "415", "428"],
     "partial_update": ["400", "401", "403", "404", "412", "413", "415", "428"],
     "destroy": ["401", "403", "404", "412", "428"],
+    "history": ["400", "401", "403", "404"],
 }
 SUCCESS = {
     "list": "A page of heroes.",
@@ -120,8 +128,14 @@ SUCCESS = {
     "create": "The new hero.",
     "update": "The hero as stored now.",
     "partial_update": "The hero as stored now.",
+    "history": "A page of the hero's versions, newest first.",
 }
 CONDITIONAL_READS = frozenset({"list", "retrieve"})
+PUBLIC_READS = frozenset({"list", "retrieve"})
+# Query errors by action; the other actions' 400s are about the body.
+QUERY_ERRORS = {"list": HeroQueryErrorSerializer, "history": PageQueryErrorSerializer}
+# Answers that list every field, `null` included, so typed clients need no missing values.
+COMPLETE_ANSWERS = (HeroSerializer, HeroVersionSerializer)
 
 RETRY_AFTER = OpenApiParameter(
     "Retry-After",
@@ -201,7 +215,7 @@ class HeroAutoSchema(AutoSchema):
 
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)
-        if direction == "response" and isinstance(serializer, HeroSerializer):
+        if direction == "response" and isinstance(serializer, COMPLETE_ANSWERS):
             # Every answer has every field, `age` as null when there is none: typed
             # clients must not make callers handle a missing value.
             schema["required"] = list(schema["properties"])
@@ -216,7 +230,7 @@ class HeroAutoSchema(AutoSchema):
         return parameters
 
     def get_auth(self):
-        if self.method in SAFE_METHODS:
+        if self.method in SAFE_METHODS and getattr(self.view, "action", None) in PUBLIC_READS:
             return [{}]  # made `security: []` by postprocess_schema
         return [auth for auth in super().get_auth() if auth]
 
@@ -232,10 +246,8 @@ class HeroAutoSchema(AutoSchema):
         for code in ERROR_CODES.get(action, []):
             if code != "400":
                 serializer = ErrorSerializer
-            elif action == "list":
-                serializer = HeroQueryErrorSerializer
             else:
-                serializer = HeroValidationErrorSerializer
+                serializer = QUERY_ERRORS.get(action, HeroValidationErrorSerializer)
             response = self._get_response_for_code(serializer, code, direction=direction)
             response["description"] = ERRORS[code]
             responses[code] = response
@@ -349,6 +361,17 @@ HERO_OPERATIONS = {
         description="Deletes a hero. " + _WRITE.format("heroes.delete_hero") + _IF_MATCH,
         parameters=[IF_MATCH],
     ),
+    "history": extend_schema(
+        summary="List a hero's versions",
+        description=(
+            "Who created, changed or deleted the hero, and when, with its name and age as they "
+            "became: newest first, a page (at most 100) at a time. A deleted hero's history is "
+            "still here. Changes to the secret name alone are not listed. Needs a token (or a "
+            "session) whose user has the Django permission `heroes.view_hero`."
+        ),
+        responses=HeroVersionSerializer(many=True),
+        parameters=[LINK],
+    ),
 }
 
 
@@ -391,9 +414,10 @@ def postprocess_schema(result, generator, request, public):
                 # Anyone may call it. `[{}]` reads as "credentials required" to typed
                 # clients (openapi-python-client's AuthenticatedClient); `[]` requires none.
                 operation["security"] = []
-    page = result["components"]["schemas"]["PaginatedHeroList"]
-    # next and previous are in every page, null at either end.
-    page["required"] = list(page["properties"])
-    for name, example in PAGE_EXAMPLES.items():
-        page["properties"][name]["example"] = example  # not DRF's api.example.org/accounts/
+    for name in ("PaginatedHeroList", "PaginatedHeroVersionList"):
+        page = result["components"]["schemas"][name]
+        # next and previous are in every page, null at either end.
+        page["required"] = list(page["properties"])
+        for field, example in PAGE_EXAMPLES.items():
+            page["properties"][field]["example"] = example  # not DRF's api.example.org/accounts/
     return result

@@ -4,6 +4,7 @@ from django.db import models
 from rest_framework import serializers
 from rest_framework.utils import html
 
+from heroes.history.models import CHANGES
 from heroes.models import AGE_MAX, Hero
 from heroes.speed import saving
 from heroes.speed.serializers import InspectOnceMixin
@@ -81,3 +82,18 @@ class HeroSerializer(InspectOnceMixin, serializers.ModelSerializer):
             instance, update_fields=validated_data, if_version=self.context.get("if_version")
         )
         return instance
+
+
+class HeroVersionSerializer(serializers.Serializer):
+    """One entry of a hero's history: its public fields as they became, who changed them, when."""
+
+    name = serializers.CharField(read_only=True)
+    age = serializers.IntegerField(read_only=True, allow_null=True)
+    change = serializers.ChoiceField(choices=list(CHANGES.values()), read_only=True)
+    changed_at = serializers.DateTimeField(source="history_date", read_only=True)
+    # The user behind the token or session; null for a command, or a user deleted since.
+    changed_by = serializers.CharField(
+        source="history_user.username", read_only=True, allow_null=True
+    )
+    # The manage.py command that made the change, or null.
+    command = serializers.CharField(source="command_name", read_only=True, allow_null=True)

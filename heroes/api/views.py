@@ -3,6 +3,7 @@ from http import HTTPStatus
 from django.db import transaction
 from drf_spectacular.utils import extend_schema_view
 from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -18,9 +19,10 @@ from heroes.api.filters import (
 )
 from heroes.api.idempotency import IdempotentCreateMixin
 from heroes.api.pagination import HeroPagination
-from heroes.api.permissions import HeroPermissions
+from heroes.api.permissions import HeroHistoryPermissions, HeroPermissions
 from heroes.api.schema import HERO_OPERATIONS, HeroAutoSchema
-from heroes.api.serializers import HeroSerializer
+from heroes.api.serializers import HeroSerializer, HeroVersionSerializer
+from heroes.history.versions import public_versions
 from heroes.models import Hero
 from heroes.speed import reads, saving, shortcut
 
@@ -137,19 +139,33 @@ class HeroViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
     def destroy(self, request, *args, **kwargs):
         hero = self.get_object()
         if_version = conditional.expected_version(request, hero)
-        if if_version is None:
-            deleted, _ = hero.delete()
-        else:
-            # The row stays locked from the check to the delete (on SQLite, the
-            # transaction holds the write lock from its start).
-            with transaction.atomic():
-                hero = self.get_queryset().select_for_update().filter(pk=hero.pk).first()
-                if hero is not None and hero.version != if_version:
-                    raise conditional.PreconditionFailed()
-                deleted, _ = hero.delete() if hero is not None else (0, {})
-        if not deleted:
-            raise NotFound("Hero not found")  # deleted since it was read
+        # The row stays locked from this read to the delete (on SQLite, the transaction
+        # holds the write lock from its start): the history entry records the hero as it
+        # was deleted, and a hero deleted meanwhile gets no second entry.
+        with transaction.atomic():
+            hero = self.get_queryset().select_for_update().filter(pk=hero.pk).first()
+            if hero is None:
+                raise NotFound("Hero not found")  # deleted since it was read
+            if if_version is not None and hero.version != if_version:
+                raise conditional.PreconditionFailed()
+            hero.delete()
         return Response(status=HTTPStatus.NO_CONTENT)
+
+    @action(
+        detail=True,
+        serializer_class=HeroVersionSerializer,
+        permission_classes=[HeroHistoryPermissions],
+        filter_backends=[],
+    )
+    def history(self, request, *args, **kwargs):
+        """The hero's versions, newest first, a page at a time; a deleted hero's too."""
+        pk = reads.parse_pk(Hero, kwargs[self.lookup_url_kwarg or self.lookup_field])
+        page = self.paginate_queryset(public_versions(pk) if pk is not None else [])
+        if not page and not (
+            Hero.history.filter(id=pk).exists() or Hero.objects.filter(pk=pk).exists()
+        ):
+            raise NotFound("Hero not found")  # a hero seeded in bulk has no history
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def etag_header(self, hero: Hero) -> dict[str, str]:
         """The hero's ETag, for JSON answers: HTML pages are another representation."""

@@ -45,10 +45,12 @@ def read_one(view: GenericViewSet, request: HttpRequest, **kwargs) -> HttpRespon
         return None
     drf_request = view.initialize_request(request, **kwargs)
     view.request = drf_request
+    if view.action != "retrieve" or view.get_throttles():
+        return None
     renderer = view.get_renderers()[0]
     serializer_class = view.get_serializer_class()
     fields = reads.public_fields(serializer_class)
-    if view.action != "retrieve" or view.get_throttles() or fields is None:
+    if fields is None:
         return None
     if not isinstance(renderer, JSONRenderer):
         return None

@@ -20,6 +20,7 @@ HERO_OPERATIONS = {
     ("/heroes/{id}/", "put"): CHANGE_ANSWERS,
     ("/heroes/{id}/", "patch"): CHANGE_ANSWERS,
     ("/heroes/{id}/", "delete"): {"204", "401", "403", "404", "412", "428", "503"},
+    ("/heroes/{id}/history/", "get"): {"200", "400", "401", "403", "404", "503"},
 }
 
 
@@ -171,7 +172,7 @@ def test_schema_documents_login_rate_limit(schema):
 def test_schema_documents_503_with_retry_after_on_every_operation(schema):
     operations = [operation for item in schema["paths"].values() for operation in item.values()]
 
-    assert len(operations) == 7
+    assert len(operations) == 8
     for operation in operations:
         answer = operation["responses"]["503"]
         assert answer["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
@@ -401,3 +402,27 @@ def test_schema_idempotency_key_pattern_is_what_the_server_accepts(schema, value
         accepted = True
 
     assert bool(re.fullmatch(pattern, value)) is accepted
+
+
+def test_schema_documents_hero_history_without_secret_names(schema):
+    operation = schema["paths"]["/heroes/{id}/history/"]["get"]
+    page = schema["components"]["schemas"]["PaginatedHeroVersionList"]
+    version = schema["components"]["schemas"]["HeroVersion"]
+
+    assert operation["security"] == [{"tokenAuth": []}, {"cookieAuth": []}]
+    assert {parameter["name"] for parameter in operation["parameters"]} == {"id", "limit", "offset"}
+    assert page["required"] == ["count", "next", "previous", "results"]
+    assert set(version["properties"]) == {
+        "name",
+        "age",
+        "change",
+        "changed_at",
+        "changed_by",
+        "command",
+    }
+    assert set(version["required"]) == set(version["properties"])
+    assert schema["components"]["schemas"]["ChangeEnum"]["enum"] == [
+        "created",
+        "updated",
+        "deleted",
+    ]

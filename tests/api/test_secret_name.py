@@ -11,15 +11,17 @@ from http import HTTPStatus
 from urllib.parse import urlencode
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.urls import reverse
+from rest_framework.authtoken.models import Token
 
 from heroes.models import Hero
 from tests.system.figures import record_figures
 
 SECRETS = {"alpha": "Zelda Quartermaine", "beta": "Aaron Mbeki"}
 SENT_SECRET = "Yusuf Xenakis"  # sent in writes: stored, or echoed by nothing
+OLD_SECRET = "Olga Vantablack"  # alpha's secret name before a change: only in its history
 REPRESENTATIONS = {
     "json": ({"HTTP_ACCEPT": "application/json"}, {}),
     "html": ({"HTTP_ACCEPT": "text/html"}, {}),
@@ -39,8 +41,11 @@ CHECKED: dict[str, int] = {}
 @pytest.fixture
 def heroes(db) -> dict[str, Hero]:
     # Sorting by secret name would put beta before alpha, unlike id, name or age.
+    alpha = Hero.objects.create(name="Alpha", age=20, secret_name=OLD_SECRET)
+    alpha.secret_name = SECRETS["alpha"]
+    alpha.save()
     return {
-        "alpha": Hero.objects.create(name="Alpha", age=20, secret_name=SECRETS["alpha"]),
+        "alpha": alpha,
         "beta": Hero.objects.create(name="Beta", age=30, secret_name=SECRETS["beta"]),
     }
 
@@ -58,7 +63,7 @@ def clients(reader_client, writer_client, writer) -> dict[str, Client]:
 
 
 def _secrets() -> set[str]:
-    return {*SECRETS.values(), SENT_SECRET}
+    return {*SECRETS.values(), SENT_SECRET, OLD_SECRET}
 
 
 def _check(label: str, response) -> None:
@@ -189,6 +194,61 @@ def test_hero_detail_never_reveals_secret_names(heroes, clients):
     }
     assert HTTPStatus.NO_CONTENT in {r.status_code for _, r in deletes}
     assert HTTPStatus.NOT_FOUND in {r.status_code for _, r in missing}
+
+
+@pytest.fixture
+def history_clients(clients, db) -> dict[str, Client]:
+    historian = User.objects.create_user("historian", password="correct horse battery")
+    historian.user_permissions.add(Permission.objects.get(codename="view_hero"))
+    session = Client()
+    session.force_login(historian)
+    token = Client(headers={"Authorization": f"Token {Token.objects.create(user=historian)}"})
+    return {**clients, "historian (token)": token, "historian (session)": session}
+
+
+def test_hero_history_never_reveals_secret_names(heroes, history_clients):
+    hero = heroes["alpha"]
+    path = reverse("hero-history", args=[hero.id])
+    responses = _check_all("/heroes/{id}/history/", path, history_clients)
+    hero.delete()
+    deleted = _check_all("/heroes/{id}/history/", path, history_clients, methods=READS)
+    missing = _check_all(
+        "/heroes/{id}/history/", reverse("hero-history", args=[999]), history_clients, methods=READS
+    )
+
+    statuses = {r.status_code for _, r in responses + deleted}
+    assert statuses >= {
+        HTTPStatus.OK,
+        HTTPStatus.UNAUTHORIZED,
+        HTTPStatus.FORBIDDEN,
+        HTTPStatus.METHOD_NOT_ALLOWED,
+    }
+    assert HTTPStatus.NOT_FOUND in {r.status_code for _, r in missing}
+    # Entries are listed, and none of them the change of the secret name alone.
+    answer = history_clients["historian (token)"].get(path, HTTP_ACCEPT="application/json")
+    assert [entry["change"] for entry in answer.json()["results"]] == ["deleted", "created"]
+
+
+@pytest.mark.parametrize(
+    "param", ["secret_name", "secret_name__icontains", "search", "ordering", "history_type"]
+)
+def test_hero_history_query_by_secret_name_reveals_nothing(heroes, history_clients, param):
+    client = history_clients["historian (token)"]
+    path = reverse("hero-history", args=[heroes["alpha"].id])
+
+    def answer(value: str) -> tuple[int, object]:
+        response = client.get(path, {param: value}, HTTP_ACCEPT="application/json")
+        _check(param, response)
+        return response.status_code, response.json()
+
+    for known, unknown in [
+        (OLD_SECRET, "No Such Secret Anywhere"),
+        (SECRETS["alpha"][:3], "Qqq"),
+        ("secret_name", "name"),
+        ("-secret_name", "-name"),
+    ]:
+        assert answer(known) == answer(unknown)
+    CHECKED["/heroes/{id}/history/ (query)"] = CHECKED.get("/heroes/{id}/history/ (query)", 0) + 8
 
 
 def test_format_suffix_routes_never_reveal_secret_names(heroes, clients):

@@ -9,7 +9,10 @@ from heroes import seeding
 class Command(BaseCommand):
     """`seed_heroes --count N [--seed S]`: adds N deterministic made-up heroes."""
 
-    help = "Adds N made-up heroes; the same --seed always adds the same heroes."
+    help = (
+        "Adds N made-up heroes in bulk, without history entries; the same --seed always adds "
+        "the same heroes."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--count", type=int, required=True, help="How many heroes to add.")
@@ -31,5 +34,6 @@ class Command(BaseCommand):
         seeding.insert(seeding.generate(count, seed), count, progress=progress)
         if options["verbosity"] > 0:
             self.stdout.write(
-                f"Added {count:,} heroes (seed {seed}) in {time.monotonic() - started:.1f}s."
+                f"Added {count:,} heroes (seed {seed}) in {time.monotonic() - started:.1f}s, "
+                "without history entries (a bulk load)."
             )

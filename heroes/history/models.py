@@ -1,0 +1,38 @@
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from heroes.history.actors import current_command
+from heroes.speed import saving
+
+COMMAND_MAX_LENGTH = 100
+# The kinds of change, by simple-history's history_type.
+CHANGES = {"+": "created", "~": "updated", "-": "deleted"}
+
+
+class HeroChange(models.Model):
+    """What a history entry holds besides the hero's fields and simple-history's own."""
+
+    # The manage.py command that made the change (`shell`, say); empty for a request, whose
+    # user is the entry's history_user.
+    history_command = models.CharField(max_length=COMMAND_MAX_LENGTH, blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding and getattr(HistoricalRecords.context, "request", None) is None:
+            self.history_command = current_command()[:COMMAND_MAX_LENGTH]
+        # An entry is only ever added: its INSERT's SQL is written once (heroes.speed.saving)
+        # rather than compiled on every write of a hero.
+        if self._state.adding and self.pk is None and not args and set(kwargs) <= {"using"}:
+            saving.save(self, using=kwargs.get("using"))
+        else:
+            super().save(*args, **kwargs)
+
+    @property
+    def change(self) -> str:
+        return CHANGES[self.history_type]
+
+    @property
+    def command_name(self) -> str | None:
+        return self.history_command or None
