@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import IS_FACETS_VAR, ORDER_VAR, PAGE_VAR
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
@@ -11,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import router, transaction
 from django.db.models import OuterRef, Q, Subquery
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -23,9 +24,9 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from heroes.guards.login_limit import locked_until
 from heroes.guards.password_change import RevokingAdminPasswordChangeForm
-from heroes.history.restore import restore
+from heroes.history.restore import RestoreRefused, restore
 from heroes.models import AGE_MAX, DeletedHero, Hero, LoginAttempts
-from heroes.speed import tallies
+from heroes.speed import reads, tallies
 
 admin.site.site_header = "Heroes administration"
 admin.site.site_title = "Heroes administration"
@@ -185,12 +186,25 @@ class HeroAdmin(SimpleHistoryAdmin):
     def get_historical_record_context_helper(self, request, historical_record):
         return HeroChangesContext(self.model, historical_record)
 
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        # simple-history's own ends with a select_related() that drops the user's join: one
+        # query per entry otherwise.
+        queryset = super().get_history_queryset(request, history_manager, pk_name, object_id)
+        return queryset.select_related("history_user")
+
+    def history_view(self, request, object_id, extra_context=None):
+        _history_ids(object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # One transaction for the restore and the admin's log entry of it. simple-history
-        # checks only the view permission here, even on POST: a restore needs more.
+        _history_ids(object_id, version_id)
+        if request.method != "POST":
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        # simple-history checks only the view permission here, even on POST: a restore
+        # needs more. One transaction holds the restore and the admin's log entry of it.
+        if not self.has_change_permission(request):
+            raise PermissionDenied
         with transaction.atomic(using=router.db_for_write(self.model)):
-            if request.method == "POST" and not self.has_change_permission(request):
-                raise PermissionDenied
             return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
@@ -200,9 +214,10 @@ class HeroAdmin(SimpleHistoryAdmin):
             return
         obj._history_user = request.user
         entry = get_object_or_404(Hero.history, id=obj.pk, history_id=match.args[1])
-        if not Hero.objects.filter(pk=obj.pk).exists() and not self.has_add_permission(request):
-            raise PermissionDenied  # restoring a deleted hero creates it again
-        restore(obj, entry)
+        try:
+            restore(obj, entry, may_create=self.has_add_permission(request))
+        except RestoreRefused:
+            raise PermissionDenied from None  # restoring a deleted hero creates it again
 
     def delete_queryset(self, request, queryset):
         # Every other write locks one hero, then its tally rows. This one locks its heroes
@@ -213,6 +228,13 @@ class HeroAdmin(SimpleHistoryAdmin):
             queryset.model.objects.filter(
                 pk__in=queryset.order_by("pk").select_for_update().values("pk")
             ).delete()
+
+
+def _history_ids(*raw_ids: str) -> None:
+    """A hero's history pages name a hero and an entry by number; anything else is a 404."""
+    for model, raw in zip((Hero, Hero.history.model), raw_ids, strict=False):
+        if reads.parse_pk(model, unquote(raw)) is None:
+            raise Http404(f"No {model._meta.verbose_name} has the id {raw!r}.")
 
 
 @admin.register(DeletedHero)

@@ -8,7 +8,7 @@ import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_HASHES
 from django.core.exceptions import ImproperlyConfigured
 
-from heroes.guards.policies import DRF_STYLE_ATTRIBUTES, source_hash
+from heroes.guards.policies import TEMPLATE_STYLE_ATTRIBUTES, source_hash
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -273,12 +273,17 @@ IDEMPOTENCY_KEY_TTL = int(os.environ.get("DJANGO_IDEMPOTENCY_KEY_TTL", "86400"))
 
 # Change history (heroes.history): `manage.py purge_hero_history` deletes the entries older
 # than this many days. Empty: keep every entry.
+HISTORY_DAYS_MAX = 36_500  # a hundred years: older cut-offs are before any date Python has
 HISTORY_DAYS = os.environ.get("DJANGO_HISTORY_DAYS") or None
 if HISTORY_DAYS is not None:
-    if not (HISTORY_DAYS.isascii() and HISTORY_DAYS.isdigit()) or int(HISTORY_DAYS) < 1:
+    if not (
+        HISTORY_DAYS.isascii()
+        and HISTORY_DAYS.isdigit()
+        and 1 <= int(HISTORY_DAYS) <= HISTORY_DAYS_MAX
+    ):
         raise ImproperlyConfigured(
             f"DJANGO_HISTORY_DAYS is {HISTORY_DAYS!r}; set it to a whole number of days "
-            "(1 or more), or leave it empty to keep every entry."
+            f"from 1 to {HISTORY_DAYS_MAX}, or leave it empty to keep every entry."
         )
     HISTORY_DAYS = int(HISTORY_DAYS)
 
@@ -290,7 +295,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "style-src-attr": [UNSAFE_HASHES, *map(source_hash, DRF_STYLE_ATTRIBUTES)],
+        "style-src-attr": [UNSAFE_HASHES, *map(source_hash, TEMPLATE_STYLE_ATTRIBUTES)],
         "img-src": [SELF, "data:"],
         "object-src": [NONE],
         "base-uri": [NONE],

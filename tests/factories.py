@@ -3,6 +3,8 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
+from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
@@ -55,3 +57,12 @@ def deleted_after_first_read(hero: Hero) -> Iterator[None]:
     with connection.execute_wrapper(delete_after_first_read):
         yield
     assert state == "deleted", "the block read the hero but never wrote it: nothing was raced"
+
+
+# Two requests at once, in two threads with their own connections. PostgreSQL only: the
+# test database of the SQLite pass is a shared-cache in-memory one, whose table locks fail
+# at once instead of waiting; tests/system/ covers SQLite with real servers.
+needs_row_locks = pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="needs PostgreSQL's row locks",
+)

@@ -555,3 +555,28 @@ def test_admin_deleted_heroes_need_view_permission(make_hero):
 
     assert allowed.status_code == HTTPStatus.OK
     assert refused.status_code == HTTPStatus.FORBIDDEN
+
+
+@pytest.mark.parametrize(
+    "path", ["abc/history/", "abc/history/1/", "1/history/abc/", "1/history/99999999999999999999/"]
+)
+def test_admin_history_of_no_such_hero_or_version_answers_404(staff_client, make_hero, path):
+    make_hero()
+
+    response = staff_client.get(f"{CHANGELIST}{path}")
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_admin_history_page_reads_its_users_with_its_entries(
+    staff_client, make_hero, django_assert_max_num_queries
+):
+    hero = make_hero(age=0)
+    form = {"name": hero.name, "secret_name": "Dive Wilson", "_save": "1"}
+    for age in range(1, 30):
+        staff_client.post(reverse("admin:heroes_hero_change", args=[hero.pk]), {**form, "age": age})
+
+    with django_assert_max_num_queries(12):
+        response = staff_client.get(reverse("admin:heroes_hero_history", args=[hero.pk]))
+
+    assert response.content.decode().count(">admin</a>") == 29

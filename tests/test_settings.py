@@ -166,7 +166,7 @@ def test_cors_allowed_origins_come_from_the_environment():
     assert values["CORS_ALLOWED_ORIGINS"] == ["https://app.example.com", "http://localhost:3000"]
 
 
-@pytest.mark.parametrize("days", ["0", "-1", "thirty", "3.5", "²"])
+@pytest.mark.parametrize("days", ["0", "-1", "thirty", "3.5", "²", "36501", "1000000"])
 def test_history_days_must_be_a_whole_number(days):
     result = _load_settings(DJANGO_SECRET_KEY="x" * 50, DJANGO_HISTORY_DAYS=days)
 

@@ -156,9 +156,11 @@ class HeroViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
         serializer_class=HeroVersionSerializer,
         permission_classes=[HeroHistoryPermissions],
         filter_backends=[],
+        filterset_class=None,
     )
     def history(self, request, *args, **kwargs):
         """The hero's versions, newest first, a page at a time; a deleted hero's too."""
+        SingleValueFilter().filter_queryset(request, None, self)  # limit, offset once
         pk = reads.parse_pk(Hero, kwargs[self.lookup_url_kwarg or self.lookup_field])
         page = self.paginate_queryset(public_versions(pk) if pk is not None else [])
         if not page and not (

@@ -8,9 +8,10 @@ cookie-less JSON short-cut: JSON reads and writes pay nothing for them.
 import base64
 import hashlib
 
-# DRF's templates (the browsable API, its forms and filters, its login page) lay some
-# elements out with style attributes. The policy allows exactly these declarations.
-DRF_STYLE_ATTRIBUTES = (
+# DRF's templates (the browsable API, its forms and filters, its login page) and
+# simple-history's (the admin's history pages) lay some elements out with style attributes.
+# The policy allows exactly these declarations.
+TEMPLATE_STYLE_ATTRIBUTES = (
     "float: right; margin-right: 10px",
     "float: right",
     "width: 350px",
@@ -20,6 +21,7 @@ DRF_STYLE_ATTRIBUTES = (
     "width: 320px; margin-left: auto; margin-right: auto",
     "margin: 0 0 20px;",
     "border: none",
+    "border-top: 0",  # simple-history's paginator
 )
 
 # The <style> elements of ReDoc's bundle (drf-spectacular-sidecar): its scrollbar's

@@ -10,7 +10,9 @@ def public_versions(hero_id: int) -> QuerySet:
     """The history entries of one hero that a reader may see, newest first.
 
     An update that changed neither the name nor the age is left out: listing it would tell
-    that the secret name changed. Creations, deletions and restores are always listed.
+    that the secret name changed. So is an update with no entry before it (of a hero loaded
+    in bulk, or whose earlier entries were purged): what it changed cannot be told. Creations,
+    deletions and restores are always listed.
     """
     in_order = {"partition_by": [F("id")], "order_by": F("history_id").asc()}
     return (
@@ -22,7 +24,7 @@ def public_versions(hero_id: int) -> QuerySet:
         .annotate(
             visible=Case(
                 When(~Q(history_type="~"), then=Value(True)),
-                When(previous_name__isnull=True, then=Value(True)),  # its predecessor purged
+                When(previous_name__isnull=True, then=Value(False)),
                 When(~Q(previous_name=F("name")), then=Value(True)),
                 When(~Q(previous_age=Coalesce("age", NO_AGE)), then=Value(True)),
                 default=Value(False),

@@ -123,12 +123,23 @@ def test_read_hero_history_caps_pages_at_100(historian_client, make_hero):
     assert len(body["results"]) == 100
 
 
-@pytest.mark.parametrize(("param", "value"), [("limit", "0"), ("limit", "x"), ("offset", "-1")])
+@pytest.mark.parametrize(
+    ("param", "value"), [("limit", "0"), ("limit", "x"), ("offset", "-1"), ("limit", ["1", "2"])]
+)
 def test_read_hero_history_with_bad_page_answers_400(historian_client, make_hero, param, value):
     response = historian_client.get(history_url(make_hero().pk), {param: value})
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert list(response.json()) == [param]
+
+
+def test_read_hero_history_ignores_list_parameters(historian_client, make_hero):
+    hero = make_hero()
+
+    response = historian_client.get(history_url(hero.pk), {"name": ["x", "y"], "age": "1"})
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.json()["count"] == 1
 
 
 def test_read_deleted_hero_history(historian_client, make_hero):

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from heroes.api.idempotency import parse_key
 from heroes.api.serializers import HeroSerializer
 from heroes.models import Hero, IdempotencyKey
-from tests.factories import LIST_URL, SECRET, detail_url, make_hero
+from tests.factories import LIST_URL, SECRET, detail_url, make_hero, needs_row_locks
 
 BODY = {"name": "Deadpond", "age": 30, "secret_name": SECRET}
 KEY = "8e03978e-40d5-43e8-bc93-6894a57f9324"
@@ -234,15 +234,6 @@ def test_post_without_key_is_unchanged_and_never_reads_the_key_table(writer_clie
     assert len(_heroes()) == 3
     assert not any(IdempotencyKey._meta.db_table in query["sql"] for query in queries)
     assert not IdempotencyKey.objects.exists()
-
-
-# Two requests at once, in two threads with their own connections. PostgreSQL only: the
-# test database of the SQLite pass is a shared-cache in-memory one, whose table locks fail
-# at once instead of waiting; tests/system/test_idempotency.py covers SQLite with real servers.
-needs_row_locks = pytest.mark.skipif(
-    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-    reason="needs PostgreSQL's row locks",
-)
 
 
 def _first_request_paused(monkeypatch, user, *, then_fail: bool):

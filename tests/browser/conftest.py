@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from benchmarks import servers
 from tests.browser.pages import PolicyWatch
 from tests.browser.site import CATALOGUE, PASSWORD, Site
+from tests.system.postgres import database_of_this_pass
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -37,10 +38,12 @@ TIMEOUT_MS = 15_000
 
 @pytest.fixture(scope="package")
 def site(tmp_path_factory) -> Iterator[Site]:
-    """A fresh SQLite database served by gunicorn with production settings."""
+    """A fresh database of this pass's kind, served by gunicorn with production settings."""
     folder = tmp_path_factory.mktemp("browser-site")
-    database_url = servers.sqlite_url(folder / "heroes.sqlite3")
-    with servers.gunicorn(database_url, folder / "gunicorn.log") as server:
+    with (
+        database_of_this_pass(folder) as database_url,
+        servers.gunicorn(database_url, folder / "gunicorn.log") as server,
+    ):
         writer_token = servers.create_user(
             database_url,
             "writer",

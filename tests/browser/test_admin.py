@@ -61,7 +61,7 @@ def test_staff_adds_finds_changes_and_deletes_hero_in_admin(page: Page, site: Si
 
     # Delete it, through the confirmation page.
     page.locator("#result_list").get_by_role("link", name="Admin Andromeda").click()
-    page.get_by_role("link", name="Delete").click()
+    page.get_by_role("link", name="Delete", exact=True).click()
     expect(page.get_by_role("main")).to_contain_text(
         'Are you sure you want to delete the hero "Admin Andromeda"?'
     )
@@ -156,3 +156,49 @@ def test_staff_see_which_clients_are_locked_out_and_until_when(page: Page, site:
     _filter(page, "locked out now").get_by_role("link", name="Yes").click()
     expect(rows).to_have_count(1)
     expect(rows.first.locator(".field-client")).to_have_text("203.0.113.7")
+
+
+def test_staff_read_hero_history_and_restore_deleted_hero_in_admin(page: Page, site: Site):
+    hero = site.create_hero(name="Rewind Rita", age=30, secret_name="Rita Rewinder")
+    path = f"/heroes/{hero['id']}/"
+    assert site.api("PATCH", path, {"age": 31, "secret_name": "Rita Rewound"})[0] == 200
+    assert site.api("DELETE", path) == (204, None)
+    log_in(page, "/admin/login/?next=/admin/", "staff")
+
+    # Deleted heroes: as they were deleted, by whom, with the way back.
+    page.get_by_role("link", name="Deleted heroes").click()
+    row = page.locator("#result_list tbody tr", has_text="Rewind Rita")
+    expect(row.locator(".field-age")).to_have_text("31")
+    expect(row.locator(".field-secret_name")).to_have_text("Rita Rewound")
+    expect(row.locator(".field-deleted_by")).to_have_text("writer")
+    screenshot(page, "admin-deleted-heroes")
+
+    # Restore it from the version it was deleted at.
+    row.get_by_role("link", name="Restore this hero…").click()
+    expect(page.get_by_label("Secret name:", exact=True)).to_have_value("Rita Rewound")
+    page.get_by_role("button", name="Revert").click()
+    expect(page.locator(".messagelist .success")).to_contain_text(
+        "The hero “Rewind Rita” was changed successfully."
+    )
+    assert site.api("GET", path) == (200, {"id": hero["id"], "name": "Rewind Rita", "age": 31})
+    assert site.stored_hero(hero["id"]) == {
+        "name": "Rewind Rita",
+        "age": 31,
+        "secret_name": "Rita Rewound",
+    }
+
+    # Its history: every change, what it changed, who made it, and the restore itself.
+    page.goto(f"{site.url}/admin/heroes/hero/{hero['id']}/history/")
+    rows = page.locator("#change-history tbody tr")
+    expect(rows).to_have_count(4)
+    expect(rows.nth(0)).to_contain_text("Created")
+    expect(rows.nth(0)).to_contain_text("staff")
+    expect(rows.nth(0)).to_contain_text("Restored after its deletion")
+    expect(rows.nth(1)).to_contain_text("Deleted")
+    expect(rows.nth(2)).to_contain_text("Changed")
+    expect(rows.nth(2)).to_contain_text("writer")
+    expect(rows.nth(2).locator("li", has_text="Age:")).to_contain_text("30")
+    expect(rows.nth(2).locator("li", has_text="Age:")).to_contain_text("31")
+    expect(rows.nth(2).locator("li", has_text="Secret name:")).to_contain_text("Rita Rewinder")
+    expect(rows.nth(3)).to_contain_text("Created")
+    screenshot(page, "admin-history")

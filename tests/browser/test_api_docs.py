@@ -17,8 +17,8 @@ HERO_OPERATIONS = {
     ("PUT", "/heroes/{id}/"),
     ("PATCH", "/heroes/{id}/"),
     ("DELETE", "/heroes/{id}/"),
+    ("GET", "/heroes/{id}/history/"),
 }
-# ReDoc names operations by their operationId.
 # ReDoc names operations by their summary.
 HERO_OPERATION_SUMMARIES = [
     "List heroes",
@@ -27,6 +27,7 @@ HERO_OPERATION_SUMMARIES = [
     "Replace a hero",
     "Change some fields of a hero",
     "Delete a hero",
+    "List a hero's versions",
 ]
 
 

@@ -15,7 +15,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from benchmarks.servers import free_port
+from benchmarks.servers import free_port, sqlite_url
 
 
 def server_url() -> str:
@@ -55,6 +55,17 @@ def postgres_database(**options: str) -> Iterator[str]:
             connection.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
+
+
+@contextmanager
+def database_of_this_pass(folder: Path) -> Iterator[str]:
+    """A new database of this pass's kind: PostgreSQL in the PostgreSQL pass (DATABASE_URL
+    set), else a SQLite file in `folder`. Yields its URL."""
+    if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        with postgres_database() as url:
+            yield url
+    else:
+        yield sqlite_url(folder / "db.sqlite3")
 
 
 @dataclass

@@ -1,7 +1,6 @@
 """Password guessing against a real multi-worker gunicorn meets a shared rate limit."""
 
 import json
-import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -11,7 +10,7 @@ from urllib.parse import urlencode
 from benchmarks.servers import create_user, gunicorn, sqlite_url
 from tests.system.clients import HttpClient
 from tests.system.figures import record_figures
-from tests.system.postgres import postgres_database
+from tests.system.postgres import database_of_this_pass
 
 WORKERS = 4
 ATTEMPTS = 10
@@ -115,10 +114,7 @@ def test_guesses_from_forty_addresses_of_one_ipv6_64_through_a_trusted_proxy_get
         "DJANGO_TRUSTED_PROXIES": "127.0.0.1",  # the test plays the proxy from here
     }
     with ExitStack() as stack:
-        if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-            url = stack.enter_context(postgres_database())
-        else:
-            url = sqlite_url(tmp_path / "db.sqlite3")
+        url = stack.enter_context(database_of_this_pass(tmp_path))
         server = stack.enter_context(
             gunicorn(url, tmp_path / "gunicorn.log", workers=WORKERS, **settings)
         )

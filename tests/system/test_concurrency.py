@@ -1,14 +1,16 @@
-"""Many clients write and read at once through a multi-worker gunicorn on one SQLite file.
+"""Many clients write and read at once through a multi-worker gunicorn on one database
+(a SQLite file, or PostgreSQL in the PostgreSQL pass).
 
 Every write is checked: each writer creates heroes of its own, renames them, and deletes
 every other one; and, in pairs, two writers patch the same shared heroes at once, one
 the name and the other the age, so neither may undo the other's acknowledged change.
+Every acknowledged write has exactly one history entry, and each hero's last entry is the
+hero as stored.
 """
 
 import http.client
 import random
 import re
-import sqlite3
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -16,9 +18,11 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from urllib.parse import urlsplit
 
-from benchmarks.servers import create_user, gunicorn, sqlite_url
+from benchmarks.servers import create_user, gunicorn
 from tests.system.clients import HttpClient
 from tests.system.figures import record_figures
+from tests.system.postgres import database_of_this_pass
+from tests.system.served import query
 
 WORKERS = 4
 WRITERS = 8
@@ -27,6 +31,12 @@ REQUESTS_PER_CLIENT = 300
 SHARED_PER_PAIR = 10
 ORDERINGS = ["id", "-id", "name", "-name", "age", "-age", "-age,name", "name,-id"]
 WRITE_PERMISSIONS = ("add_hero", "change_hero", "delete_hero")
+STORED = "SELECT id, name, age, secret_name FROM heroes_hero"
+ENTRIES_BY_KIND = "SELECT history_type, COUNT(*) FROM heroes_historicalhero GROUP BY history_type"
+LAST_ENTRIES = """
+    SELECT id, name, age, secret_name, history_type FROM heroes_historicalhero AS entry
+    WHERE history_id = (SELECT MAX(history_id) FROM heroes_historicalhero WHERE id = entry.id)
+"""
 
 
 @dataclass
@@ -148,10 +158,10 @@ def _all_heroes(client: HttpClient) -> dict[int, tuple[str, int | None]]:
 
 
 def test_concurrent_writes_and_reads_lose_nothing(tmp_path):
-    database = tmp_path / "db.sqlite3"
-    url = sqlite_url(database)
-
-    with gunicorn(url, tmp_path / "gunicorn.log", workers=WORKERS) as server:
+    with (
+        database_of_this_pass(tmp_path) as url,
+        gunicorn(url, tmp_path / "gunicorn.log", workers=WORKERS) as server,
+    ):
         token = create_user(url, "writer", "correct horse battery", permissions=WRITE_PERMISSIONS)
         setup, shared = HttpClient(server.url, token=token), {}
         for n in range(WRITERS // 2 * SHARED_PER_PAIR):
@@ -169,12 +179,10 @@ def test_concurrent_writes_and_reads_lose_nothing(tmp_path):
         count = setup.request("GET", "/heroes/?limit=1").json()["count"]
         served = _all_heroes(setup)
         setup.close()
-    log = server.log()
-    with sqlite3.connect(database) as db:
-        stored = {
-            row[0]: tuple(row[1:])
-            for row in db.execute("SELECT id, name, age, secret_name FROM heroes_hero")
-        }
+        log = server.log()
+        stored = {row[0]: tuple(row[1:]) for row in query(url, STORED)}
+        entries = Counter(dict(query(url, ENTRIES_BY_KIND)))
+        last_entries = {row[0]: tuple(row[1:]) for row in query(url, LAST_ENTRIES)}
 
     expected = {hero: (h["name"], h["age"], h["secret_name"]) for hero, h in shared.items()}
     for writer, outcome in enumerate(outcomes[:WRITERS]):
@@ -209,6 +217,10 @@ def test_concurrent_writes_and_reads_lose_nothing(tmp_path):
     assert count == len(shared) + created - deleted == len(expected)
     assert served == {hero: (name, age) for hero, (name, age, _) in expected.items()}
     assert stored == expected
+    patched = sum(outcome.patched for outcome in outcomes)
+    assert entries == {"+": len(shared) + created, "~": patched, "-": deleted}
+    assert {hero: entry[:3] for hero, entry in last_entries.items() if entry[3] != "-"} == stored
+    assert sum(entry[3] == "-" for entry in last_entries.values()) == deleted
     assert "database is locked" not in log
     assert "Traceback" not in log
     assert not re.search(r'HTTP/1\.1" 5\d\d ', log)

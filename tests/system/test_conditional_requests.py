@@ -4,7 +4,6 @@ Exactly one may win: the check and the write are one step, so the other answers 
 on SQLite (gunicorn workers sharing one file) and on PostgreSQL alike.
 """
 
-import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -12,9 +11,9 @@ from http import HTTPStatus
 
 import pytest
 
-from benchmarks.servers import create_user, gunicorn, sqlite_url
+from benchmarks.servers import create_user, gunicorn
 from tests.system.clients import HttpClient
-from tests.system.postgres import postgres_database
+from tests.system.postgres import database_of_this_pass
 
 ROUNDS = 150
 
@@ -24,10 +23,7 @@ def server(tmp_path_factory):
     """gunicorn with 3 workers on the database of this pass, and a writer's token."""
     folder = tmp_path_factory.mktemp("conditional")
     with ExitStack() as stack:
-        if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-            database_url = stack.enter_context(postgres_database())
-        else:
-            database_url = sqlite_url(folder / "heroes.sqlite3")
+        database_url = stack.enter_context(database_of_this_pass(folder))
         server = stack.enter_context(gunicorn(database_url, folder / "gunicorn.log", workers=3))
         permissions = ("add_hero", "change_hero")
         yield server, create_user(database_url, "writer", "pw", permissions=permissions)

@@ -12,13 +12,12 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from benchmarks.servers import BASE_DIR, Server, create_user, gunicorn, sqlite_url
-from tests.system.postgres import postgres_database
+from benchmarks.servers import BASE_DIR, Server, create_user, gunicorn
+from tests.system.postgres import database_of_this_pass
 
 SDK = Path(__file__).with_name("sdk")
 VENV_BIN = Path(sys.executable).parent
@@ -48,22 +47,12 @@ def node_tool(name: str) -> Path:
     return tool
 
 
-@contextmanager
-def database(folder: Path) -> Iterator[str]:
-    """PostgreSQL in the PostgreSQL pass (DATABASE_URL set), else SQLite."""
-    if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-        with postgres_database() as url:
-            yield url
-    else:
-        yield sqlite_url(folder / "db.sqlite3")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("generated-clients")
     # Each usage asks for three tokens; the default login limit (10 a minute) is for people.
     with (
-        database(folder) as url,
+        database_of_this_pass(folder) as url,
         gunicorn(url, folder / "gunicorn.log", DJANGO_LOGIN_ATTEMPTS="1000") as server,
     ):
         create_user(url, *WRITER, permissions=WRITE_PERMISSIONS)

@@ -50,6 +50,9 @@ def test_readme_from_first_user_to_heroes_works_as_written(tmp_path):
     assert '{"detail":"Hero not found"}' in out
     assert '{"id":1,"name":"Deadpond","age":30}' in out
     assert "204" in out
+    history = '{"count":4,"next":null,"previous":null,"results":[{"name":"Deadpond","age":null,'
+    assert history + '"change":"deleted",' in out
+    assert out.count('"changed_by":"admin","command":null}') == 4
     assert '{"status": "alive"}' in out
     assert '{"status": "ready"}' in out
     assert 'ETag: "1"' in out

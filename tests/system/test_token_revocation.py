@@ -14,10 +14,10 @@ from contextlib import ExitStack
 from http import HTTPStatus
 from urllib.parse import urlencode
 
-from benchmarks.servers import BASE_DIR, create_user, gunicorn, server_env, sqlite_url, stop
+from benchmarks.servers import BASE_DIR, create_user, gunicorn, server_env, stop
 from tests.system.clients import HttpClient
 from tests.system.figures import record_figures
-from tests.system.postgres import postgres_database
+from tests.system.postgres import database_of_this_pass
 
 OLD_PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "an entirely new passphrase 42"
@@ -80,10 +80,7 @@ def _obtain_token(server_url: str, password: str):
 
 def test_changepassword_at_a_terminal_revokes_the_users_tokens(tmp_path):
     with ExitStack() as stack:
-        if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-            url = stack.enter_context(postgres_database())
-        else:
-            url = sqlite_url(tmp_path / "db.sqlite3")
+        url = stack.enter_context(database_of_this_pass(tmp_path))
         server = stack.enter_context(gunicorn(url, tmp_path / "gunicorn.log"))
         old_token = create_user(url, "victim", OLD_PASSWORD, permissions=("add_hero",))
         before = _create_hero(server.url, old_token)

@@ -27,8 +27,8 @@ class Command(BaseCommand):
             if options["verbosity"] > 0:
                 self.stdout.write("DJANGO_HISTORY_DAYS is not set: every entry is kept.")
             return
-        if days < 1:
-            raise CommandError("--days must be 1 or more.")
+        if not 1 <= days <= settings.HISTORY_DAYS_MAX:
+            raise CommandError(f"--days must be from 1 to {settings.HISTORY_DAYS_MAX}.")
         cutoff = timezone.now() - timedelta(days=days)
         deleted, _ = Hero.history.filter(history_date__lt=cutoff).delete()
         if options["verbosity"] > 0:

@@ -55,8 +55,9 @@ def test_purge_hero_history_keeps_everything_by_default(aged_history, settings):
     assert Hero.history.count() == 3
 
 
-def test_purge_hero_history_refuses_zero_days(aged_history):
-    with pytest.raises(CommandError, match="--days must be 1 or more"):
-        _purge(days=0)
+@pytest.mark.parametrize("days", [0, -1, 36_501, 10**9])
+def test_purge_hero_history_refuses_days_out_of_range(aged_history, days):
+    with pytest.raises(CommandError, match="--days must be from 1 to 36500"):
+        _purge(days=days)
 
     assert Hero.history.count() == 3
