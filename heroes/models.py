@@ -3,7 +3,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models, router, transaction
 from simple_history.models import HistoricalRecords
 
-from heroes.history.models import HeroChange
+from heroes.history.models import HeroChange, HeroHistoryManager
 from heroes.portability.fields import CodePointCharField
 from heroes.speed import saving
 
@@ -29,6 +29,7 @@ class Hero(models.Model):
     # Entries are read by hero id or by date (purge_hero_history): no name or age index.
     history = HistoricalRecords(
         bases=[HeroChange],
+        history_manager=HeroHistoryManager,
         history_id_field=models.BigAutoField(primary_key=True),
         no_db_index=["name", "age"],
     )

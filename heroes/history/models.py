@@ -1,4 +1,7 @@
+import functools
+
 from django.db import models
+from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 
 from heroes.history.actors import current_command
@@ -7,6 +10,19 @@ from heroes.speed import saving
 COMMAND_MAX_LENGTH = 100
 # The kinds of change, by simple-history's history_type.
 CHANGES = {"+": "created", "~": "updated", "-": "deleted"}
+
+
+class HeroHistoryManager(HistoryManager):
+    """simple-history's manager, whose class is built once rather than on every access.
+
+    `hero.history` (which simple-history reads on every write, for the entry's model) builds
+    a manager class from the queryset class each time, by inspecting all of its methods.
+    """
+
+    @classmethod
+    @functools.cache
+    def from_queryset(cls, queryset_class, class_name=None):
+        return super().from_queryset(queryset_class, class_name)
 
 
 class HeroChange(models.Model):

@@ -83,3 +83,10 @@ def test_write_whose_history_entry_fails_leaves_neither(write):
     assert list(Hero.objects.values_list("name", "age", "version")) == [("Deadpond", 30, 1)]
     assert Hero.history.count() == 1
     assert _entries(Hero.objects.get().pk) == before
+
+
+def test_history_manager_class_is_built_once(db):
+    hero = Hero.objects.create(name="Deadpond", secret_name="Dive Wilson")
+
+    assert type(hero.history) is type(Hero.objects.get().history)
+    assert hero.history.get().name == "Deadpond"  # still the hero's own entries
