@@ -101,6 +101,25 @@ def test_query_after_file_replaced_reads_new_file(database, tmp_path):
     assert query(database, "SELECT name FROM hero") == [("Restored",)]
 
 
+def test_error_in_a_rolled_back_transaction_still_reconnects(database):
+    assert query(database, "SELECT name FROM hero") == [("Deadpond",)]
+    first = database.connection
+
+    def failing_transaction() -> None:
+        with database.cursor() as cursor:
+            cursor.execute("BEGIN IMMEDIATE")
+            cursor.execute("INSERT INTO no_such_table VALUES (1)")
+
+    with pytest.raises(OperationalError):
+        failing_transaction()
+    database.rollback()  # as transaction.atomic() does on the way out
+    database.close_if_unusable_or_obsolete()  # at the end of the request
+
+    assert database.connection is None
+    assert query(database, "SELECT name FROM hero") == [("Deadpond",)]
+    assert database.connection is not first
+
+
 def test_in_memory_database_has_no_storage_problem():
     database = wrapper(Path(":memory:"))
 

@@ -61,6 +61,13 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self.opened_file = self._file_identity(self.database_path())
         return connection
 
+    def rollback(self) -> None:
+        # Django takes a rollback that succeeds for a working connection, and forgets the
+        # error; this one still holds the pages it read, maybe damaged ones (is_usable).
+        errors_occurred = self.errors_occurred
+        super().rollback()
+        self.errors_occurred = errors_occurred
+
     def is_usable(self) -> bool:
         # After an error, reconnect: pages read from a damaged file stay in the
         # connection's cache, and would fail every request after a repair.
