@@ -119,7 +119,7 @@ screenshots: test-browser
 		artifacts/screenshots/admin.png docs/
 
 # The benchmark (docs/benchmarks.md): wrk, the benchmark's own tools in .venv (matplotlib,
-# pyinstrument; never runtime requirements) and the FastAPI peer's virtualenv (.venv-peers).
+# pyinstrument; never runtime requirements) and the peers' virtualenv (.venv-peers).
 # A smoke run of it is part of the test suite, so `make test` sets all of this up too.
 wrk:
 	command -v wrk >/dev/null || scripts/install-system-packages.sh wrk
@@ -131,10 +131,11 @@ $(VENV)/.bench-installed: $(VENV)/.installed benchmarks/requirements.txt
 bench-setup: $(VENV)/.bench-installed wrk
 	$(BIN)/python -m benchmarks.run --setup
 
-# 10,000 and 1,000,000 heroes; several minutes. BENCH_ARGS="--rows 10000 --seconds 2" for less.
-# Writes to artifacts/benchmarks/; bench-docs rewrites the committed report in docs/.
+# 10,000 and 1,000,000 heroes on SQLite and on a throwaway PostgreSQL server; about an hour.
+# BENCH_ARGS="--rows 10000 --databases sqlite" for less. Writes to artifacts/benchmarks/;
+# bench-docs rewrites the committed report in docs/.
 bench: static nginx bench-setup
-	$(WITH_KEY) $(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+	$(WITH_KEY) scripts/with-postgres.sh $(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 bench-docs: static nginx bench-setup
-	$(WITH_KEY) $(BIN)/python -m benchmarks.run --out docs $(BENCH_ARGS)
+	$(WITH_KEY) scripts/with-postgres.sh $(BIN)/python -m benchmarks.run --out docs $(BENCH_ARGS)

@@ -1,61 +1,126 @@
-"""One seeded SQLite file per row count, copied byte for byte for each server."""
+"""One seeded database per row count, on SQLite or PostgreSQL, copied for each server.
+
+SQLite: a file, copied byte for byte. PostgreSQL: a database on the server the run was
+given (`scripts/with-postgres.sh` starts a throwaway one), copied with CREATE DATABASE ...
+TEMPLATE, which copies its files as they are.
+"""
 
 import shutil
 import sqlite3
 import subprocess
 import sys
+import uuid
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from benchmarks.servers import BASE_DIR, create_user, manage, server_env, sqlite_url
 
 SEED = 0
+SQLITE, POSTGRES = "sqlite", "postgres"
+DATABASES = {SQLITE: "SQLite", POSTGRES: "PostgreSQL"}
 BENCH_USER = "bench-writer"
 ADMIN_USER = "bench-admin"
 # Only the benchmark's throwaway database knows it, and it serves 127.0.0.1 alone.
 ADMIN_PASSWORD = "bench-admin-password-not-secret"
 
 
+def _with_database(url: str, name: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+def _postgres(url: str):
+    import psycopg
+
+    return psycopg.connect(url, autocommit=True)
+
+
+@dataclass
+class Store:
+    """Where the datasets of one database live: a folder, or a PostgreSQL server."""
+
+    kind: str
+    directory: Path
+    server_url: str = ""  # PostgreSQL: any database of the server, to create the others
+    prefix: str = field(default_factory=lambda: f"bench_{uuid.uuid4().hex[:8]}")
+    created: list[str] = field(default_factory=list)
+
+    def new(self, name: str, template: str | None = None) -> str:
+        """A new empty database (or a copy of `template`'s), as a URL."""
+        if self.kind == SQLITE:
+            path = self.directory / f"{name}.sqlite3"
+            for stale in self.directory.glob(f"{path.name}*"):
+                stale.unlink()
+            if template is not None:
+                shutil.copyfile(template.removeprefix("sqlite:///"), path)
+            return sqlite_url(path)
+        database = f"{self.prefix}_{name}".replace("-", "_")
+        source = f" TEMPLATE {urlsplit(template).path.lstrip('/')}" if template else ""
+        with closing(_postgres(self.server_url)) as connection:
+            connection.execute(f"CREATE DATABASE {database}{source}")
+        self.created.append(database)
+        return _with_database(self.server_url, database)
+
+    def query_one(self, url: str, sql: str, params: tuple = ()) -> tuple:
+        if self.kind == SQLITE:
+            with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as connection:
+                return connection.execute(sql, params).fetchone()
+        with closing(_postgres(url)) as connection:
+            return connection.execute(sql.replace("?", "%s"), params).fetchone()
+
+    def drop_all(self) -> None:
+        """Drops every PostgreSQL database this store made (the servers must be stopped)."""
+        if self.kind != POSTGRES:
+            return
+        with closing(_postgres(self.server_url)) as connection:
+            for database in reversed(self.created):
+                connection.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        self.created.clear()
+
+
 @dataclass
 class Dataset:
-    """A seeded database file and the facts the requests need."""
+    """A seeded database and the facts the requests need."""
 
     rows: int
-    path: Path
+    url: str
     token: str
     hero_id: int
     hero_name: str
+    store: Store
 
-    def copy_for(self, label: str) -> Path:
-        target = self.path.with_name(f"{label}-{self.rows}.sqlite3")
-        shutil.copyfile(self.path, target)
-        return target
+    @property
+    def kind(self) -> str:
+        return self.store.kind
+
+    def copy_for(self, label: str) -> str:
+        """A copy of the seeded database for one server, as a URL."""
+        return self.store.new(f"{label}-{self.rows}", template=self.url)
+
+    def count_rows(self, url: str) -> int:
+        return self.store.query_one(url, "SELECT COUNT(*) FROM heroes_hero")[0]
+
+    def contains_term(self) -> str:
+        """A piece of the hero's name, lower-cased: what `search` and `name__icontains` ask."""
+        return self.hero_name.split()[0][-4:].lower()
 
 
-def seed(rows: int, directory: Path, *, quiet: bool = False) -> Dataset:
-    """Migrates a new SQLite file, seeds `rows` heroes and the benchmark's users."""
-    path = directory / f"heroes-{rows}.sqlite3"
-    for stale in directory.glob(f"{path.name}*"):
-        stale.unlink()
-    url = sqlite_url(path)
+def seed(rows: int, store: Store, *, quiet: bool = False) -> Dataset:
+    """Migrates a new database, seeds `rows` heroes and the benchmark's users."""
+    url = store.new(f"heroes-{rows}")
     manage(url, "migrate", "--noinput", "-v0")
     command = [sys.executable, "manage.py", "seed_heroes", f"--count={rows}", f"--seed={SEED}"]
     subprocess.run(
         command + (["-v0"] if quiet else []), cwd=BASE_DIR, env=server_env(url), check=True
     )
-    token = create_user(url, BENCH_USER, "unused", permissions=("add_hero", "change_hero"))
+    token = create_user(
+        url, BENCH_USER, "unused", permissions=("add_hero", "change_hero", "delete_hero")
+    )
     create_user(url, ADMIN_USER, ADMIN_PASSWORD, superuser=True)
     hero_id = max(rows // 2, 1)
-    with closing(sqlite3.connect(path)) as connection:
-        (hero_name,) = connection.execute(
-            "SELECT name FROM heroes_hero WHERE id = ?", [hero_id]
-        ).fetchone()
+    (hero_name,) = store.query_one(url, "SELECT name FROM heroes_hero WHERE id = ?", (hero_id,))
+    if store.kind == SQLITE:
         # Everything into the main file, so a plain copy carries all of it.
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return Dataset(rows, path, token, hero_id, hero_name)
-
-
-def count_rows(path: Path) -> int:
-    with closing(sqlite3.connect(path)) as connection:
-        return connection.execute("SELECT COUNT(*) FROM heroes_hero").fetchone()[0]
+        store.query_one(url, "PRAGMA wal_checkpoint(TRUNCATE)")
+    return Dataset(rows, url, token, hero_id, hero_name, store)

@@ -1,4 +1,4 @@
-"""What each server is asked, endpoint by endpoint."""
+"""What each server is asked, request by request: a row of the report each."""
 
 import json
 from collections.abc import Callable
@@ -6,45 +6,69 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from benchmarks.dataset import Dataset
-from benchmarks.lineup import FASTAPI, FLOOR
-from benchmarks.measure import Request
+from benchmarks.lineup import CANDIDATES, FASTAPI, FLOOR, NINJA, PROJECT
+from benchmarks.measure import Ids, Request
 
 AGE_RANGE = "age__gte=30&age__lte=31"
 CREATE_BODY = json.dumps({"name": "Bench Hero", "age": 30, "secret_name": "Bench Secret"})
+PUT_BODY = json.dumps({"name": "Replaced Hero", "age": 32, "secret_name": "Replaced Secret"})
 PATCH_BODY = json.dumps({"name": "Patched Hero", "age": 31})
+# How each server takes the writer's token: DRF's scheme, ninja's HttpBearer; the
+# FastAPI tutorial has no authentication.
+AUTHORIZATION = {PROJECT: "Token {}", NINJA: "Bearer {}", FASTAPI: ""}
 
 
 @dataclass
 class Endpoint:
-    """One benchmark endpoint: its key, title, and the request each server gets (or None)."""
+    """One benchmark row: its key, title, and the request each server gets (or None)."""
 
     key: str
     title: str
     request: Callable[[str, Dataset], Request | None]
     reads: bool = True
+    # A conditional GET: If-None-Match carries the ETag each server gave the hero.
+    revalidates: bool = False
 
 
-def _one_path(server: str, dataset: Dataset) -> str:
+def _hero_path(server: str, hero_id: int | str) -> str:
     # Each server's own canonical URL: FastAPI answers the slashed form with a redirect.
-    return f"/heroes/{dataset.hero_id}" + ("" if server == FASTAPI else "/")
+    return f"/heroes/{hero_id}" + ("" if server == FASTAPI else "/")
 
 
 def _get(path: Callable[[Dataset], str]) -> Callable[[str, Dataset], Request]:
     return lambda server, dataset: Request("GET", path(dataset))
 
 
-def _create(server: str, dataset: Dataset) -> Request | None:
-    if server == FLOOR:
-        return None
-    auth = "" if server == FASTAPI else f"Token {dataset.token}"
-    return Request("POST", "/heroes/", CREATE_BODY, authorization=auth)
+def _write(
+    method: str, path: Callable[[str, Dataset], str], body: str = "", status: int = 200
+) -> Callable[[str, Dataset], Request | None]:
+    def request(server: str, dataset: Dataset) -> Request | None:
+        # The serving candidates serve the project; the floor only reads.
+        scheme = AUTHORIZATION[PROJECT] if server in CANDIDATES else AUTHORIZATION.get(server)
+        if scheme is None:
+            return None
+        authorization = scheme.format(dataset.token)
+        return Request(method, path(server, dataset), body, authorization, status=status)
+
+    return request
 
 
-def _patch(server: str, dataset: Dataset) -> Request | None:
+def _one(server: str, dataset: Dataset) -> str:
+    return _hero_path(server, dataset.hero_id)
+
+
+def _delete(server: str, dataset: Dataset) -> Request | None:
+    request = _write("DELETE", lambda s, d: _hero_path(s, "{id}"))(server, dataset)
+    if request is not None:
+        # From the last seeded hero down, sparing the one the other rows read and write.
+        request.ids = Ids(next=dataset.rows, last=dataset.hero_id + 1)
+    return request
+
+
+def _revalidate(server: str, dataset: Dataset) -> Request | None:
     if server == FLOOR:
         return None
-    auth = "" if server == FASTAPI else f"Token {dataset.token}"
-    return Request("PATCH", _one_path(server, dataset), PATCH_BODY, authorization=auth)
+    return Request("GET", _hero_path(server, dataset.hero_id), status=304)
 
 
 def deep_offset(dataset: Dataset) -> int:
@@ -53,15 +77,28 @@ def deep_offset(dataset: Dataset) -> int:
 
 ENDPOINTS = [
     Endpoint("list", "list, limit=100", _get(lambda d: "/heroes/?limit=100")),
-    Endpoint("one", "one hero", lambda s, d: Request("GET", _one_path(s, d))),
+    Endpoint("one", "one hero", lambda s, d: Request("GET", _one(s, d))),
     Endpoint("name", "name filter", _get(lambda d: f"/heroes/?name={quote(d.hero_name)}")),
+    Endpoint(
+        "icontains",
+        "name__icontains",
+        _get(lambda d: f"/heroes/?name__icontains={d.contains_term()}"),
+    ),
+    Endpoint("search", "search", _get(lambda d: f"/heroes/?search={d.contains_term()}")),
     Endpoint("age", "age range 30-31", _get(lambda d: f"/heroes/?{AGE_RANGE}")),
+    Endpoint("isnull", "age__isnull=true", _get(lambda d: "/heroes/?age__isnull=true")),
+    Endpoint("by_name", "ordering=name", _get(lambda d: "/heroes/?ordering=name")),
+    Endpoint("by_age", "ordering=-age", _get(lambda d: "/heroes/?ordering=-age")),
     Endpoint("deep", "deep page", _get(lambda d: f"/heroes/?limit=100&offset={deep_offset(d)}")),
-    Endpoint("create", "create", _create, reads=False),
-    Endpoint("patch", "patch", _patch, reads=False),
+    Endpoint("revalidate", "304 revalidation", _revalidate, revalidates=True),
+    Endpoint("create", "create", _write("POST", lambda s, d: "/heroes/", CREATE_BODY), False),
+    Endpoint("put", "PUT", _write("PUT", _one, PUT_BODY), reads=False),
+    Endpoint("patch", "patch", _write("PATCH", _one, PATCH_BODY), reads=False),
+    Endpoint("delete", "delete", _delete, reads=False),
 ]
 ENDPOINT_KEYS = [endpoint.key for endpoint in ENDPOINTS]
 
+# The Django admin, on the servers that have one (the project and the django-ninja peer).
 ADMIN_ENDPOINTS = {
     "admin": ("admin changelist", lambda d: "/admin/heroes/hero/"),
     "admin_search": (

@@ -1,11 +1,14 @@
-"""The servers under test, each one worker process on its own copy of the same file.
+"""The servers under test, each on its own copy of the same database.
 
-The project is served as `make run` serves it (nginx in front of gunicorn's sync worker).
-The serving candidates serve the same project another way; they run only when asked for
-(`--servers project,gunicorn,gthread`), to compare the CPU each way of serving costs.
+The project is served as `make run` serves it (nginx in front of gunicorn's sync worker);
+the peers as their own docs serve them: FastAPI with uvicorn, django-ninja and the floor
+with gunicorn. One worker process each for the one-connection rounds; under load, the
+worker count each one's docs recommend (`production_workers`). The serving candidates
+serve the same project another way, to compare the CPU each way of serving costs.
 """
 
 import json
+import os
 import re
 import sys
 import tempfile
@@ -24,14 +27,15 @@ from benchmarks.servers import (
     Server,
     free_port,
     server_env,
-    sqlite_url,
     start_gunicorn,
     start_served,
     start_server,
     stop,
 )
 
-PROJECT, FASTAPI, FLOOR = "project", "fastapi", "floor"
+PROJECT, FASTAPI, NINJA, FLOOR = "project", "fastapi", "ninja", "floor"
+PEERS = [PROJECT, FASTAPI, NINJA, FLOOR]
+PEERS_DIR = BASE_DIR / "benchmarks" / "peers"
 # gunicorn alone, with its sync worker (a worker per connection) or its threaded one.
 GUNICORN_SYNC, GUNICORN_GTHREAD, GUNICORN_GEVENT = "gunicorn", "gthread", "gevent"
 GRANIAN, GRANIAN_BEHIND_NGINX = "granian", "nginx-granian"
@@ -45,6 +49,7 @@ CANDIDATES = {
 LABELS = {
     PROJECT: "Django project (nginx + gunicorn)",
     FASTAPI: "FastAPI + SQLModel (uvicorn)",
+    NINJA: "django-ninja (gunicorn)",
     FLOOR: "bare WSGI floor (gunicorn)",
     GUNICORN_SYNC: "Django project, gunicorn sync alone",
     GUNICORN_GTHREAD: "Django project, gunicorn gthread alone",
@@ -56,13 +61,24 @@ LABELS = {
 NO_RECYCLING = {"GUNICORN_MAX_REQUESTS": "0"}
 
 
+def _cpus() -> int:
+    return len(os.sched_getaffinity(0))
+
+
+def production_workers(name: str) -> int:
+    """The worker processes each server's docs recommend on this machine."""
+    if name == FASTAPI:
+        return _cpus()  # FastAPI's "Server Workers": one per CPU core
+    return 2 * _cpus() + 1  # gunicorn's: (2 x cores) + 1, as gunicorn.conf.py counts
+
+
 @dataclass
 class Running:
-    """A server under test: its label, base URL, process group and database file."""
+    """A server under test: its label, base URL, process group and database URL."""
 
     name: str
     server: Server
-    database: Path
+    database: str
 
     @property
     def url(self) -> str:
@@ -73,44 +89,47 @@ class Running:
         return self.server.process.pid
 
 
-def _project(dataset: Dataset, logs: Path) -> Running:
-    database = dataset.copy_for(PROJECT)
-    server = start_served(
-        sqlite_url(database), logs / f"{PROJECT}-{dataset.rows}.log", workers=1, **NO_RECYCLING
-    )
+def _log(logs: Path, name: str, dataset: Dataset, workers: int) -> Path:
+    return logs / f"{name}-{dataset.kind}-{dataset.rows}-{workers}.log"
+
+
+def _project(dataset: Dataset, logs: Path, workers: int) -> Running:
+    database = dataset.copy_for(f"{PROJECT}{workers}")
+    log = _log(logs, PROJECT, dataset, workers)
+    server = start_served(database, log, workers=workers, **NO_RECYCLING)
     return Running(PROJECT, server, database)
 
 
-def _candidate(name: str) -> Callable[[Dataset, Path], Running]:
-    def start(dataset: Dataset, logs: Path) -> Running:
-        database = dataset.copy_for(name)
-        log = logs / f"{name}-{dataset.rows}.log"
+def _candidate(name: str) -> Callable[[Dataset, Path, int], Running]:
+    def start(dataset: Dataset, logs: Path, workers: int) -> Running:
+        database = dataset.copy_for(f"{name}{workers}")
+        log = _log(logs, name, dataset, workers)
         env = {**NO_RECYCLING, **CANDIDATES[name]}
-        return Running(name, start_gunicorn(sqlite_url(database), log, workers=1, **env), database)
+        return Running(name, start_gunicorn(database, log, workers=workers, **env), database)
 
     return start
 
 
-def _floor(dataset: Dataset, logs: Path) -> Running:
-    database = dataset.copy_for(FLOOR)
+def _floor(dataset: Dataset, logs: Path, workers: int) -> Running:
+    database = dataset.copy_for(f"{FLOOR}{workers}")
     server = start_gunicorn(
-        sqlite_url(database),
-        logs / f"{FLOOR}-{dataset.rows}.log",
-        workers=1,
+        database,
+        _log(logs, FLOOR, dataset, workers),
+        workers=workers,
         app="benchmarks.peers.floor:application",
         **NO_RECYCLING,
     )
     return Running(FLOOR, server, database)
 
 
-def _fastapi(dataset: Dataset, logs: Path) -> Running:
-    database = dataset.copy_for(FASTAPI)
+def _fastapi(dataset: Dataset, logs: Path, workers: int) -> Running:
+    database = dataset.copy_for(f"{FASTAPI}{workers}")
     port = free_port()
     command = [
         str(peer_venv.UVICORN),
         "fastapi_heroes:app",
         "--app-dir",
-        str(BASE_DIR / "benchmarks" / "peers"),
+        str(PEERS_DIR),
         "--host",
         "127.0.0.1",
         "--port",
@@ -119,15 +138,39 @@ def _fastapi(dataset: Dataset, logs: Path) -> Running:
         "uvloop",
         "--http",
         "httptools",
+        *(["--workers", str(workers)] if workers > 1 else []),
     ]
-    env = {**server_env(sqlite_url(database)), "HEROES_DB": str(database)}
     server = start_server(
-        command, logs / f"{FASTAPI}-{dataset.rows}.log", env=env, port=port, health_path="/docs"
+        command,
+        _log(logs, FASTAPI, dataset, workers),
+        env=server_env(database),
+        port=port,
+        health_path="/docs",
     )
     return Running(FASTAPI, server, database)
 
 
-def _granian(dataset: Dataset, logs: Path) -> Running:
+def _ninja(dataset: Dataset, logs: Path, workers: int) -> Running:
+    database = dataset.copy_for(f"{NINJA}{workers}")
+    port = free_port()
+    command = [
+        str(peer_venv.GUNICORN),
+        "ninja_heroes.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+    ]
+    env = server_env(database, DJANGO_SETTINGS_MODULE="ninja_heroes.settings")
+    log = _log(logs, NINJA, dataset, workers)
+    # Started from its own folder: gunicorn would read the project's gunicorn.conf.py here.
+    server = start_server(command, log, env=env, port=port, health_path="/docs", cwd=PEERS_DIR)
+    return Running(NINJA, server, database)
+
+
+def _granian(dataset: Dataset, logs: Path, workers: int) -> Running:
     database = dataset.copy_for(GRANIAN)
     port = free_port()
     command = [
@@ -139,33 +182,33 @@ def _granian(dataset: Dataset, logs: Path) -> Running:
         "--port",
         str(port),
         "--workers",
-        "1",
+        str(workers),
         "--blocking-threads",
         "1",
         "--no-ws",
         "--access-log",
         "heroproject.wsgi:application",
     ]
-    env = server_env(sqlite_url(database))
-    server = start_server(command, logs / f"{GRANIAN}-{dataset.rows}.log", env=env, port=port)
+    env = server_env(database)
+    server = start_server(command, _log(logs, GRANIAN, dataset, workers), env=env, port=port)
     return Running(GRANIAN, server, database)
 
 
-def _granian_behind_nginx(dataset: Dataset, logs: Path) -> Running:
+def _granian_behind_nginx(dataset: Dataset, logs: Path, workers: int) -> Running:
     database = dataset.copy_for(GRANIAN_BEHIND_NGINX)
     port = free_port()
     run_dir = Path(tempfile.mkdtemp(prefix="heroes-bench-"))
     run_dir.chmod(0o755)  # nginx's workers run as nobody when started as root
     env = server_env(
-        sqlite_url(database),
+        database,
         PORT=str(port),
         HEROES_RUN_DIR=str(run_dir),
         GRANIAN=str(Path(sys.executable).with_name("granian")),
-        WEB_CONCURRENCY="1",
+        WEB_CONCURRENCY=str(workers),
     )
     server = start_server(
         [str(BASE_DIR / "benchmarks" / "granian_behind_nginx.sh")],
-        logs / f"{GRANIAN_BEHIND_NGINX}-{dataset.rows}.log",
+        _log(logs, GRANIAN_BEHIND_NGINX, dataset, workers),
         env=env,
         port=port,
     )
@@ -177,26 +220,26 @@ _CANDIDATE_STARTERS = {GRANIAN: _granian, GRANIAN_BEHIND_NGINX: _granian_behind_
 
 @contextmanager
 def serve(
-    dataset: Dataset, logs: Path, names: list[str] | None = None
+    dataset: Dataset, logs: Path, names: list[str], *, production: bool = False
 ) -> Iterator[dict[str, Running]]:
-    """Starts the servers (all three by default) and stops them afterwards, whatever happens."""
+    """Starts the servers, each on a fresh copy of the dataset, with one worker each (or
+    with `production_workers`), and stops them afterwards, whatever happens."""
     with ExitStack() as stack:
         running = {}
-        starters = [(PROJECT, _project), (FASTAPI, _fastapi), (FLOOR, _floor)]
-        starters += [(name, _CANDIDATE_STARTERS.get(name, _candidate(name))) for name in CANDIDATES]
-        for name, start in starters:
-            if names is not None and name not in names:
-                continue
-            running[name] = start(dataset, logs)
-            stack.callback(stop, running[name].server.process)
+        starters = {PROJECT: _project, FASTAPI: _fastapi, NINJA: _ninja, FLOOR: _floor}
+        starters |= {name: _CANDIDATE_STARTERS.get(name, _candidate(name)) for name in CANDIDATES}
+        for name in names:
+            workers = production_workers(name) if production else 1
+            running[name] = start = starters[name](dataset, logs, workers)
+            stack.callback(stop, start.server.process)
         yield running
 
 
-def admin_session_cookie(project: Running) -> str:
+def admin_session_cookie(server: Running) -> str:
     """Logs in to the Django admin the way a browser does, and returns the Cookie header."""
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    login = f"{project.url}/admin/login/"
+    login = f"{server.url}/admin/login/"
     with opener.open(login, timeout=30) as response:
         html = response.read().decode()
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)

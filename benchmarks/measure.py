@@ -1,11 +1,12 @@
-"""Load from wrk over one connection, and the server's CPU time read from /proc."""
+"""Load from wrk, the server's CPU time and its workers' memory, read from /proc."""
 
 import os
 import re
 import subprocess
 import time
+import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 LUA_SCRIPT = Path(__file__).with_name("request.lua")
@@ -14,24 +15,53 @@ _RESULT = re.compile(r"^WRK_RESULT (.*)$", re.MULTILINE)
 
 
 @dataclass
+class Ids:
+    """The ids a request walks down, one per request: each delete deletes its own hero."""
+
+    next: int
+    last: int
+
+    def take(self) -> int:
+        if self.next < self.last:
+            raise RuntimeError("The benchmark ran out of heroes to delete.")
+        self.next -= 1
+        return self.next + 1
+
+
+@dataclass
 class Request:
-    """One benchmark request: method, path, JSON body and headers."""
+    """One benchmark request: method, path ("{id}" from `ids`), JSON body and headers."""
 
     method: str
     path: str
     body: str = ""
     authorization: str = ""
     cookie: str = ""
+    if_none_match: str = ""
+    status: int = 200  # what every answer must be (2xx for 200)
+    ids: Ids | None = None
+
+    def next_path(self) -> str:
+        return self.path.format(id=self.ids.take()) if self.ids else self.path
 
 
 @dataclass
 class Sample:
-    """What one timed run cost the server, and how many requests it served."""
+    """What one timed run cost the server, how many requests it served, and how fast."""
 
     cpu_seconds: float
     requests: int
     seconds: float
     errors: int = 0
+    latency_us: dict[str, list[int]] = field(default_factory=dict)  # "p50"/"p99": per run
+
+    def add(self, other: "Sample") -> None:
+        self.cpu_seconds += other.cpu_seconds
+        self.requests += other.requests
+        self.seconds += other.seconds
+        self.errors += other.errors
+        for key, values in other.latency_us.items():
+            self.latency_us.setdefault(key, []).extend(values)
 
 
 def process_group_cpu(pgid: int) -> float:
@@ -51,30 +81,62 @@ def process_group_cpu(pgid: int) -> float:
     return total / _TICKS
 
 
+def worker_memory_kib(pgid: int) -> list[int]:
+    """Resident memory of each worker in the group: every Python process without a Python
+    child (so not gunicorn's or uvicorn's master, nor nginx or a shell)."""
+    processes = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+            exe = os.readlink(Path(entry.path, "exe"))
+            cmdline = Path(entry.path, "cmdline").read_bytes()
+            status = Path(entry.path, "status").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(fields[2]) != pgid or "python" not in Path(exe).name:
+            continue
+        if b"resource_tracker" in cmdline:  # multiprocessing's helper, not a worker
+            continue
+        rss = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+        processes[int(entry.name)] = (int(fields[1]), int(rss[1]) if rss else 0)
+    parents = {parent for parent, _ in processes.values()}
+    return sorted(rss for pid, (_, rss) in processes.items() if pid not in parents)
+
+
 def _settle() -> None:
     # Lets the server finish the request wrk cut off, so its CPU lands in this sample.
     time.sleep(0.05)
 
 
-def run_wrk(url: str, request: Request, pgid: int, seconds: int) -> Sample:
-    """Runs wrk with one thread and one connection for `seconds`, and reads the server's CPU."""
+def run_wrk(url: str, request: Request, pgid: int, seconds: int, connections: int = 1) -> Sample:
+    """Runs wrk with one thread and `connections` connections for `seconds`, and reads the
+    server's CPU."""
     env = {
         **os.environ,
         "WRK_METHOD": request.method,
         "WRK_BODY": request.body,
         "WRK_AUTHORIZATION": request.authorization,
         "WRK_COOKIE": request.cookie,
+        "WRK_IF_NONE_MATCH": request.if_none_match,
+        "WRK_PATH": request.path,
     }
+    target = url + request.path
+    if request.ids:
+        env.update(WRK_ID_FIRST=str(request.ids.next), WRK_ID_LAST=str(request.ids.last))
+        target = url + "/"
     command = [
         "wrk",
         "-t1",
-        "-c1",
+        f"-c{connections}",
         f"-d{seconds}s",
         "--timeout",
         "60s",
         "-s",
         str(LUA_SCRIPT),
-        url + request.path,
+        target,
     ]
     before = process_group_cpu(pgid)
     output = subprocess.run(
@@ -87,11 +149,15 @@ def run_wrk(url: str, request: Request, pgid: int, seconds: int) -> Sample:
         raise RuntimeError(f"wrk printed no result:\n{output}")
     values = {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", match[1])}
     errors = sum(values[key] for key in ("connect", "read", "write", "status", "timeout"))
+    if request.ids:
+        # The requests still on their way when wrk stopped may have deleted their heroes too.
+        request.ids.next -= values["requests"] + connections
     return Sample(
         cpu_seconds=after - before,
         requests=values["requests"],
         seconds=values["duration_us"] / 1e6,
         errors=errors,
+        latency_us={"p50": [values["latency_p50_us"]], "p99": [values["latency_p99_us"]]},
     )
 
 
@@ -104,15 +170,25 @@ def send(url: str, request: Request, accept: str = "application/json") -> tuple[
         headers["Authorization"] = request.authorization
     if request.cookie:
         headers["Cookie"] = request.cookie
+    if request.if_none_match:
+        headers["If-None-Match"] = request.if_none_match
     prepared = urllib.request.Request(
-        url + request.path,
+        url + request.next_path(),
         data=request.body.encode() if request.body else None,
         headers=headers,
         method=request.method,
     )
-    with urllib.request.urlopen(prepared, timeout=120) as response:
-        response.read()
-        return response.status, response.geturl()
+    try:
+        with urllib.request.urlopen(prepared, timeout=120) as response:
+            response.read()
+            return response.status, response.geturl()
+    except urllib.error.HTTPError as error:  # 304 and every 4xx and 5xx
+        error.read()
+        return error.code, error.geturl()
+
+
+def answered_as_expected(request: Request, status: int) -> bool:
+    return status == request.status or (request.status == 200 and 200 <= status < 300)
 
 
 def run_sequential(url: str, request: Request, pgid: int, count: int, accept: str) -> Sample:
@@ -127,7 +203,8 @@ def run_sequential(url: str, request: Request, pgid: int, count: int, accept: st
             errors += 1
             continue
         # A lost session redirects to the login page: count that as an error too.
-        errors += status >= 300 or final_url != url + request.path
+        redirected = not request.ids and final_url != url + request.path
+        errors += not answered_as_expected(request, status) or redirected
     seconds = time.monotonic() - started
     _settle()
     return Sample(process_group_cpu(pgid) - before, count, seconds, errors)

@@ -1,4 +1,4 @@
-"""The FastAPI peer's own virtualenv, built from its pinned requirements when they change."""
+"""The peers' own virtualenv (FastAPI, django-ninja), built from their pinned requirements."""
 
 import hashlib
 import shutil
@@ -11,6 +11,7 @@ VENV = ROOT / ".venv-peers"
 REQUIREMENTS = ROOT / "benchmarks" / "peers" / "requirements.txt"
 PYTHON = VENV / "bin" / "python"
 UVICORN = VENV / "bin" / "uvicorn"
+GUNICORN = VENV / "bin" / "gunicorn"
 _MARKER = VENV / ".requirements.sha256"
 
 
@@ -20,9 +21,9 @@ def _digest() -> str:
 
 def ensure() -> Path:
     """Creates or refreshes .venv-peers; returns its python."""
-    if _MARKER.exists() and _MARKER.read_text().strip() == _digest() and UVICORN.exists():
+    if _MARKER.exists() and _MARKER.read_text().strip() == _digest() and GUNICORN.exists():
         return PYTHON
-    print(f"Installing the FastAPI peer into {VENV.name}/ ...", file=sys.stderr, flush=True)
+    print(f"Installing the peers into {VENV.name}/ ...", file=sys.stderr, flush=True)
     shutil.rmtree(VENV, ignore_errors=True)
     # The base interpreter, not this virtualenv's: the peer must not see the project's packages.
     base = getattr(sys, "_base_executable", sys.executable)
@@ -38,7 +39,8 @@ def versions() -> dict[str, str]:
     code = (
         "import importlib.metadata as m\n"
         "for name in ('fastapi', 'sqlmodel', 'SQLAlchemy', 'pydantic', 'pydantic_core',"
-        " 'starlette', 'uvicorn', 'uvloop', 'httptools'):\n"
+        " 'starlette', 'uvicorn', 'uvloop', 'httptools', 'django-ninja', 'Django',"
+        " 'gunicorn', 'psycopg'):\n"
         "    print(name, m.version(name))\n"
     )
     output = subprocess.run(

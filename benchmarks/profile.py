@@ -18,11 +18,12 @@ from pathlib import Path
 from benchmarks import dataset as datasets
 from benchmarks.endpoints import ENDPOINTS
 from benchmarks.lineup import PROJECT
-from benchmarks.servers import BASE_DIR, manage, server_env, sqlite_url
+from benchmarks.measure import answered_as_expected
+from benchmarks.servers import BASE_DIR, manage, server_env
 
 
 def _environ(request, host: str = "127.0.0.1:8000") -> dict:
-    path, _, query = request.path.partition("?")
+    path, _, query = request.next_path().partition("?")
     body = request.body.encode()
     environ = {
         "REQUEST_METHOD": request.method,
@@ -47,6 +48,8 @@ def _environ(request, host: str = "127.0.0.1:8000") -> dict:
         environ["CONTENT_LENGTH"] = str(len(body))
     if request.authorization:
         environ["HTTP_AUTHORIZATION"] = request.authorization
+    if request.if_none_match:
+        environ["HTTP_IF_NONE_MATCH"] = request.if_none_match
     return environ
 
 
@@ -67,14 +70,15 @@ def main() -> None:
 
     options.workdir.mkdir(parents=True, exist_ok=True)
     saved = options.workdir / f"heroes-{options.rows}.json"
+    store = datasets.Store(datasets.SQLITE, options.workdir)
     if saved.exists():
-        facts = json.loads(saved.read_text())
-        dataset = datasets.Dataset(**{**facts, "path": Path(facts["path"])})
-        manage(sqlite_url(dataset.path), "migrate", "--noinput", "-v0")  # after model changes
+        dataset = datasets.Dataset(**json.loads(saved.read_text()), store=store)
+        manage(dataset.url, "migrate", "--noinput", "-v0")  # after model changes
     else:
-        dataset = datasets.seed(options.rows, options.workdir)
-        saved.write_text(json.dumps({**vars(dataset), "path": str(dataset.path)}))
-    os.environ.update(server_env(sqlite_url(dataset.path)))
+        dataset = datasets.seed(options.rows, store)
+        facts = {key: value for key, value in vars(dataset).items() if key != "store"}
+        saved.write_text(json.dumps(facts))
+    os.environ.update(server_env(dataset.url))
     os.environ["DJANGO_SETTINGS_MODULE"] = "heroproject.settings"
 
     from django.core.wsgi import get_wsgi_application
@@ -83,13 +87,20 @@ def main() -> None:
     endpoint = next(e for e in ENDPOINTS if e.key == options.endpoint)
     request = endpoint.request(PROJECT, dataset)
 
-    def call() -> None:
-        statuses = []
-        body = application(_environ(request), lambda status, headers: statuses.append(status))
+    def call() -> dict[str, str]:
+        started = []
+        body = application(_environ(request), lambda status, headers: started.append(headers))
         b"".join(body)
         body.close()
-        if not statuses[0].startswith("2"):
-            raise SystemExit(f"{request.method} {request.path} answered {statuses[0]}")
+        status = body.status_code
+        if not answered_as_expected(request, status):
+            raise SystemExit(f"{request.method} {request.path} answered {status}")
+        return dict(started[0])
+
+    if endpoint.revalidates:
+        request.status = 200
+        request.if_none_match = call()["ETag"]
+        request.status = 304
 
     for _ in range(50):
         call()

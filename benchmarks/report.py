@@ -1,4 +1,4 @@
-"""Figures into tables, ratios, goals, docs/benchmarks.md and the chart."""
+"""Figures into tables, ratios, goals, benchmarks.md, benchmarks.json and the chart."""
 
 import importlib.metadata
 import json
@@ -10,22 +10,30 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks.dataset import DATABASES
 from benchmarks.endpoints import ADMIN_ENDPOINTS, AGE_RANGE, ENDPOINTS
-from benchmarks.lineup import CANDIDATES, FASTAPI, FLOOR, LABELS, PROJECT
+from benchmarks.lineup import CANDIDATES, FASTAPI, FLOOR, LABELS, NINJA, PEERS, PROJECT
 
 HOT_SPOTS = Path(__file__).with_name("hot_spots.md")
 TITLES = {endpoint.key: endpoint.title for endpoint in ENDPOINTS}
-# (endpoint, most project / FastAPI CPU per request)
-FASTAPI_GOALS = [("list", 0.5), ("one", 0.5), ("create", 0.6), ("patch", 0.6)]
-# (endpoint, most project CPU per request at the largest / the smallest table)
-SCALE_GOALS = [("list", 1.2), ("one", 1.2), ("name", 1.2), ("age", 1.5)]
-ADMIN_SCALE_GOAL = 1.2
+TITLES |= {key: title for key, (title, _path) in ADMIN_ENDPOINTS.items()}
+READS = {endpoint.key for endpoint in ENDPOINTS if endpoint.reads} | set(ADMIN_ENDPOINTS)
+SHORT = {PROJECT: "project", FASTAPI: "FastAPI", NINJA: "ninja", FLOOR: "floor"}
+# The goals, all measured side by side in one run: the most project / peer CPU per request.
+FASTAPI_READ_GOAL, FASTAPI_WRITE_GOAL = 0.5, 0.6
+NINJA_GOAL = 1.0
+FLOOR_GOALS = {"one": 1.5, "list": 2.0}
+# The most project CPU per request at the largest / the smallest table (not the deep page,
+# whose OFFSET grows with the table on every server).
+SCALE_GOAL = 1.2
+NOT_SCALED = {"deep"}
 PROJECT_PACKAGES = [
     "Django",
     "djangorestframework",
     "django-filter",
     "gunicorn",
     "orjson",
+    "psycopg",
 ]
 
 
@@ -60,6 +68,8 @@ def machine(peer_versions: dict[str, str], options, argv: list[str]) -> dict:
         "rounds": options.rounds,
         "warmup": options.warmup,
         "admin_requests": options.admin_requests,
+        "connections": options.connections,
+        "load_seconds": options.load_seconds,
         "python_executable": sys.executable,
     }
 
@@ -72,6 +82,16 @@ def rps(cell: dict) -> float:
     return cell["requests"] / cell["seconds"]
 
 
+def p99_ms(cell: dict) -> float:
+    # The worst of the rounds' 99th percentiles: a tail is what the slowest round saw.
+    return max(cell["latency_us"]["p99"]) / 1e3
+
+
+def p50_ms(cell: dict) -> float:
+    values = sorted(cell["latency_us"]["p50"])
+    return values[len(values) // 2] / 1e3
+
+
 def _ratio(a: float | None, b: float | None) -> float | None:
     return a / b if a is not None and b else None
 
@@ -80,58 +100,90 @@ def _fmt_ratio(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
-def _sizes(figures: dict) -> list[str]:
-    return sorted(figures["datasets"], key=int)
+def _sizes(database: dict) -> list[str]:
+    return sorted(database["datasets"], key=int)
 
 
-def _cpu(figures: dict, rows: str, key: str, server: str) -> float | None:
-    cell = figures["datasets"][rows]["endpoints"].get(key, {}).get(server)
+def _rows_of(database: dict, rows: str) -> dict:
+    """Every measured row of one table size: the API's requests, then the admin pages."""
+    data = database["datasets"][rows]
+    return {**data["endpoints"], **data.get("admin", {})}
+
+
+def _keys(database: dict) -> list[str]:
+    found = set()
+    for rows in _sizes(database):
+        found |= set(_rows_of(database, rows))
+    return [key for key in TITLES if key in found]
+
+
+def _cpu(database: dict, rows: str, key: str, server: str) -> float | None:
+    cell = _rows_of(database, rows).get(key, {}).get(server)
     return cpu_us(cell) if cell else None
 
 
-def _at_most(goal: str, value: float | None, most: float) -> dict:
+def _goal(database: str, goal: str, value: float | None, most: float, text: str = "") -> dict:
     return {
+        "database": database,
         "goal": goal,
         "target": f"<= {most}",
-        "value": _fmt_ratio(value),
+        "value": text or _fmt_ratio(value),
         "met": value is not None and value <= most,
     }
 
 
 def goals(figures: dict) -> list[dict]:
     """Each goal with its measured value and whether it is met."""
-    sizes = _sizes(figures)
     found = []
-    for key, most in FASTAPI_GOALS:
+    for kind, database in figures["databases"].items():
+        label = DATABASES[kind]
+        sizes = _sizes(database)
         for rows in sizes:
-            value = _ratio(_cpu(figures, rows, key, PROJECT), _cpu(figures, rows, key, FASTAPI))
-            goal = f"project / FastAPI CPU, {TITLES[key]}, {int(rows):,} heroes"
-            found.append(_at_most(goal, value, most))
-    if len(sizes) > 1:
-        small, large = sizes[0], sizes[-1]
-        for key, most in SCALE_GOALS:
-            value = _ratio(_cpu(figures, large, key, PROJECT), _cpu(figures, small, key, PROJECT))
-            goal = f"project CPU {int(large):,} / {int(small):,} heroes, {TITLES[key]}"
-            found.append(_at_most(goal, value, most))
-        if _has_admin(figures):
-            # "Stays fast at a million heroes": the admin pages cost what they cost at 10,000.
-            for key, (title, _path) in ADMIN_ENDPOINTS.items():
+            heroes = f"{int(rows):,} heroes"
+            for key in _keys(database):
+                project = _cpu(database, rows, key, PROJECT)
+                if (fastapi := _cpu(database, rows, key, FASTAPI)) is not None:
+                    most = FASTAPI_READ_GOAL if key in READS else FASTAPI_WRITE_GOAL
+                    goal = f"project / FastAPI CPU, {TITLES[key]}, {heroes}"
+                    found.append(_goal(label, goal, _ratio(project, fastapi), most))
+                if (ninja := _cpu(database, rows, key, NINJA)) is not None:
+                    goal = f"project / ninja CPU, {TITLES[key]}, {heroes}"
+                    found.append(_goal(label, goal, _ratio(project, ninja), NINJA_GOAL))
+                if key in FLOOR_GOALS and (floor := _cpu(database, rows, key, FLOOR)):
+                    goal = f"project / floor CPU, {TITLES[key]}, {heroes}"
+                    found.append(_goal(label, goal, _ratio(project, floor), FLOOR_GOALS[key]))
+        if len(sizes) > 1:
+            small, large = sizes[0], sizes[-1]
+            for key in _keys(database):
+                if key in NOT_SCALED:
+                    continue
                 value = _ratio(
-                    cpu_us(figures["datasets"][large]["admin"][key]),
-                    cpu_us(figures["datasets"][small]["admin"][key]),
+                    _cpu(database, large, key, PROJECT), _cpu(database, small, key, PROJECT)
                 )
-                goal = f"{title} CPU {int(large):,} / {int(small):,} heroes"
-                found.append(_at_most(goal, value, ADMIN_SCALE_GOAL))
-    for rows in sizes:
-        data = figures["datasets"][rows]
-        found.append(
-            {
-                "goal": f"count exact after the run, {int(rows):,} heroes",
-                "target": "API count = COUNT(*)",
-                "value": f"{data['api_count']:,} = {data['db_count']:,}",
-                "met": data["count_exact"],
-            }
-        )
+                goal = f"project CPU {int(large):,} / {int(small):,} heroes, {TITLES[key]}"
+                found.append(_goal(label, goal, value, SCALE_GOAL))
+        for rows in sizes:
+            data = database["datasets"][rows]
+            found.append(
+                {
+                    "database": label,
+                    "goal": f"count exact after the run, {int(rows):,} heroes",
+                    "target": "API count = COUNT(*)",
+                    "value": f"{data['api_count']:,} = {data['db_count']:,}",
+                    "met": data["count_exact"],
+                }
+            )
+        load = database.get("load")
+        if load:
+            for key, cells in load["endpoints"].items():
+                if PROJECT in cells and FASTAPI in cells:
+                    project, fastapi = p99_ms(cells[PROJECT]), p99_ms(cells[FASTAPI])
+                    goal = (
+                        f"p99 under {load['connections']} connections, project / FastAPI,"
+                        f" {TITLES[key]}"
+                    )
+                    text = f"{project:,.1f} / {fastapi:,.1f} ms"
+                    found.append(_goal(label, goal, _ratio(project, fastapi), 1.0, text))
     return found
 
 
@@ -153,52 +205,102 @@ def _cell(cell: dict | None) -> str:
     return f"{cpu_us(cell):,.0f} µs, {rps(cell):,.0f}/s"
 
 
-def dataset_table(figures: dict, rows: str, markdown: bool) -> str:
-    data = figures["datasets"][rows]
-    header = ["endpoint", "project", "FastAPI", "floor", "project/FastAPI", "project/floor"]
+def _peers_in(database: dict) -> list[str]:
+    seen = set()
+    for rows in _sizes(database):
+        for cells in _rows_of(database, rows).values():
+            seen |= set(cells)
+    return [name for name in PEERS if name in seen]
+
+
+def dataset_table(database: dict, rows: str, markdown: bool) -> str:
+    peers = _peers_in(database)
+    others = [name for name in peers if name != PROJECT]
+    header = ["request", *(SHORT[name] for name in peers)]
+    header += [f"project/{SHORT[name]}" for name in others]
     lines = []
-    for endpoint in ENDPOINTS:
-        if endpoint.key not in data["endpoints"]:
+    cells = _rows_of(database, rows)
+    for key in _keys(database):
+        if key not in cells:
             continue
-        cells = data["endpoints"][endpoint.key]
-        project = _cpu(figures, rows, endpoint.key, PROJECT)
-        lines.append(
-            [
-                endpoint.title,
-                _cell(cells.get(PROJECT)),
-                _cell(cells.get(FASTAPI)),
-                _cell(cells.get(FLOOR)),
-                _fmt_ratio(_ratio(project, _cpu(figures, rows, endpoint.key, FASTAPI))),
-                _fmt_ratio(_ratio(project, _cpu(figures, rows, endpoint.key, FLOOR))),
-            ]
-        )
+        project = _cpu(database, rows, key, PROJECT)
+        line = [TITLES[key], *(_cell(cells[key].get(name)) for name in peers)]
+        line += [_fmt_ratio(_ratio(project, _cpu(database, rows, key, name))) for name in others]
+        lines.append(line)
     return _table(header, lines, markdown)
 
 
-def scale_table(figures: dict, markdown: bool) -> str:
-    sizes = _sizes(figures)
+def scale_table(database: dict, markdown: bool) -> str:
+    sizes = _sizes(database)
     small, large = sizes[0], sizes[-1]
+    peers = _peers_in(database)
     header = [
-        "endpoint",
+        "request",
         f"project {int(small):,}",
         f"project {int(large):,}",
-        "project ratio",
-        "FastAPI ratio",
-        "floor ratio",
+        *(f"{SHORT[name]} ratio" for name in peers),
     ]
     lines = []
-    for endpoint in ENDPOINTS:
-        if any(_cpu(figures, size, endpoint.key, PROJECT) is None for size in (small, large)):
+    for key in _keys(database):
+        if any(_cpu(database, size, key, PROJECT) is None for size in (small, large)):
             continue
-        row = [endpoint.title]
-        row += [f"{_cpu(figures, size, endpoint.key, PROJECT):,.0f} µs" for size in (small, large)]
-        for server in (PROJECT, FASTAPI, FLOOR):
-            value = _ratio(
-                _cpu(figures, large, endpoint.key, server),
-                _cpu(figures, small, endpoint.key, server),
+        line = [TITLES[key]]
+        line += [f"{_cpu(database, size, key, PROJECT):,.0f} µs" for size in (small, large)]
+        for name in peers:
+            value = _ratio(_cpu(database, large, key, name), _cpu(database, small, key, name))
+            line.append(_fmt_ratio(value))
+        lines.append(line)
+    return _table(header, lines, markdown)
+
+
+def load_table(database: dict, markdown: bool) -> str:
+    load = database["load"]
+    peers = [name for name in PEERS if name in load["workers"]]
+    header = ["request", *(f"{SHORT[name]} ({load['workers'][name]} w.)" for name in peers)]
+    header += ["p99 project/FastAPI", "CPU project/FastAPI"]
+    lines = []
+    for key in TITLES:
+        cells = load["endpoints"].get(key)
+        if not cells:
+            continue
+        line = [TITLES[key]]
+        for name in peers:
+            cell = cells.get(name)
+            line.append(
+                "-"
+                if not cell
+                else f"{cpu_us(cell):,.0f} µs, {p50_ms(cell):,.1f} / {p99_ms(cell):,.1f} ms"
             )
-            row.append(_fmt_ratio(value))
-        lines.append(row)
+        both = PROJECT in cells and FASTAPI in cells
+        line.append(_fmt_ratio(p99_ms(cells[PROJECT]) / p99_ms(cells[FASTAPI])) if both else "-")
+        line.append(_fmt_ratio(cpu_us(cells[PROJECT]) / cpu_us(cells[FASTAPI])) if both else "-")
+        lines.append(line)
+    return _table(header, lines, markdown)
+
+
+def _mib(values: list[int]) -> str:
+    if not values:
+        return "-"
+    mean = sum(values) / len(values) / 1024
+    return f"{len(values)} x {mean:,.0f} MiB"
+
+
+def memory_table(database: dict, markdown: bool) -> str:
+    sizes = _sizes(database)
+    header = ["server", *(f"1 worker, {int(rows):,} heroes" for rows in sizes)]
+    load = database.get("load")
+    if load:
+        header.append(f"under load, {load['rows']:,} heroes")
+    lines = []
+    for name in _peers_in(database):
+        line = [LABELS[name]]
+        for rows in sizes:
+            memory = database["datasets"][rows].get("memory", {}).get(name)
+            line.append(_mib(memory["rss_kib"]) if memory else "-")
+        if load:
+            memory = load["memory"].get(name)
+            line.append(_mib(memory["rss_kib"]) if memory else "-")
+        lines.append(line)
     return _table(header, lines, markdown)
 
 
@@ -213,10 +315,10 @@ def _slow(outcome: dict | None) -> str:
     )
 
 
-def serving_table(figures: dict, markdown: bool) -> str | None:
+def serving_table(database: dict, markdown: bool) -> str | None:
     """The project served each way, at the smallest table: CPU against FastAPI, slow clients."""
-    rows = _sizes(figures)[0]
-    data = figures["datasets"][rows]
+    rows = _sizes(database)[0]
+    data = database["datasets"][rows]
     servings = [
         name
         for name in (PROJECT, *CANDIDATES)
@@ -224,58 +326,75 @@ def serving_table(figures: dict, markdown: bool) -> str | None:
     ]
     if len(servings) < 2:
         return None
-    keys = [endpoint.key for endpoint in ENDPOINTS if endpoint.key in data["endpoints"]]
+    keys = [key for key in TITLES if key in data["endpoints"]]
     header = ["serving", *(f"{TITLES[key]} / FastAPI" for key in keys), "while 40 slow clients"]
     lines = []
     for name in servings:
         ratios = [
-            _fmt_ratio(_ratio(_cpu(figures, rows, key, name), _cpu(figures, rows, key, FASTAPI)))
+            _fmt_ratio(_ratio(_cpu(database, rows, key, name), _cpu(database, rows, key, FASTAPI)))
             for key in keys
         ]
         lines.append([LABELS[name], *ratios, _slow(data.get("slow_clients", {}).get(name))])
     return _table(header, lines, markdown)
 
 
-def _has_admin(figures: dict) -> bool:
-    return all("admin" in dataset for dataset in figures["datasets"].values())
-
-
-def admin_table(figures: dict, markdown: bool) -> str:
-    sizes = _sizes(figures)
-    header = ["page", *(f"{int(rows):,} heroes" for rows in sizes)]
-    lines = []
-    for key, (title, _path) in ADMIN_ENDPOINTS.items():
-        row = [title]
-        for rows in sizes:
-            cell = figures["datasets"][rows]["admin"][key]
-            wall_ms = cell["seconds"] / cell["requests"] * 1e3
-            row.append(f"{wall_ms:,.1f} ms wall, {cpu_us(cell) / 1e3:,.1f} ms CPU")
-        lines.append(row)
-    return _table(header, lines, markdown)
-
-
-def goals_table(figures: dict, markdown: bool) -> str:
+def goals_table(figures: dict, markdown: bool, *, missed_only: bool = False) -> str:
     lines = [
-        [goal["goal"], goal["target"], goal["value"], "met" if goal["met"] else "NOT met"]
+        [
+            goal["database"],
+            goal["goal"],
+            goal["target"],
+            goal["value"],
+            "met" if goal["met"] else "NOT met",
+        ]
         for goal in goals(figures)
+        if not (missed_only and goal["met"])
     ]
-    return _table(["goal", "target", "measured", ""], lines, markdown)
+    return _table(["database", "goal", "target", "measured", ""], lines, markdown)
+
+
+def goals_summary(figures: dict) -> str:
+    found = goals(figures)
+    met = sum(goal["met"] for goal in found)
+    return f"{met} of {len(found)} goals met."
+
+
+def _sections(figures: dict, markdown: bool) -> list[tuple[str, str]]:
+    """(title, table) for every table of the report, database by database."""
+    parts = []
+    for kind, database in figures["databases"].items():
+        label = DATABASES[kind]
+        for rows in _sizes(database):
+            parts.append(
+                (
+                    f"{label}, {int(rows):,} heroes, one connection",
+                    dataset_table(database, rows, markdown),
+                )
+            )
+        if len(_sizes(database)) > 1:
+            parts.append(
+                (f"{label}: scale, largest / smallest table", scale_table(database, markdown))
+            )
+        if database.get("load"):
+            load = database["load"]
+            parts.append(
+                (
+                    f"{label}, {load['rows']:,} heroes, {load['connections']} connections",
+                    load_table(database, markdown),
+                )
+            )
+        parts.append((f"{label}: resident memory per worker", memory_table(database, markdown)))
+        if (serving := serving_table(database, markdown)) is not None:
+            parts.append((f"{label}: serving candidates, CPU per request / FastAPI's", serving))
+    return parts
 
 
 def text(figures: dict) -> str:
     parts = []
-    for rows in _sizes(figures):
-        parts += [
-            f"\n{int(rows):,} heroes: server CPU per request and requests per second",
-            dataset_table(figures, rows, markdown=False),
-        ]
-    if len(figures["datasets"]) > 1:
-        parts += ["\nScale: CPU per request, largest / smallest table", scale_table(figures, False)]
-    if (serving := serving_table(figures, markdown=False)) is not None:
-        parts += ["\nServing candidates: CPU per request / FastAPI's", serving]
-    if _has_admin(figures):
-        parts += ["\nDjango admin (per request)", admin_table(figures, markdown=False)]
-    parts += ["\nGoals", goals_table(figures, markdown=False)]
+    for title, table in _sections(figures, markdown=False):
+        parts += [f"\n{title}", table]
+    parts += ["\nGoals not met", goals_table(figures, False, missed_only=True)]
+    parts += ["", goals_summary(figures)]
     return "\n".join(parts)
 
 
@@ -285,140 +404,136 @@ def chart(figures: dict, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    sizes = _sizes(figures)
-    keys = [endpoint.key for endpoint in ENDPOINTS]
-    figure, axes = plt.subplots(1, 2, figsize=(13, 4.8), dpi=100)
-    width = 0.27
-    small = sizes[0]
-    colors = {PROJECT: "#0c4b33", FASTAPI: "#009688", FLOOR: "#9e9e9e"}
-    for index, server in enumerate((PROJECT, FASTAPI, FLOOR)):
-        values = [_cpu(figures, small, key, server) or 0 for key in keys]
-        positions = [i + (index - 1) * width for i in range(len(keys))]
-        axes[0].bar(positions, values, width, label=LABELS[server], color=colors[server])
-    axes[0].set_title(f"Server CPU per request, {int(small):,} heroes (lower is better)")
-    axes[0].set_ylabel("µs of CPU per request")
-    axes[0].set_xticks(range(len(keys)), [TITLES[key] for key in keys], rotation=25, ha="right")
-    axes[0].legend(fontsize=8)
-    for index, rows in enumerate(sizes):
-        values = [_cpu(figures, rows, key, PROJECT) or 0 for key in keys]
-        positions = [i + (index - (len(sizes) - 1) / 2) * width for i in range(len(keys))]
-        axes[1].bar(positions, values, width, label=f"{int(rows):,} heroes")
-    axes[1].set_title("Django project: CPU per request by table size (log scale)")
-    axes[1].set_yscale("log")
-    axes[1].set_ylabel("µs of CPU per request")
-    axes[1].set_xticks(range(len(keys)), [TITLES[key] for key in keys], rotation=25, ha="right")
-    axes[1].legend(fontsize=8)
+    kinds = list(figures["databases"])
+    figure, axes = plt.subplots(2, len(kinds), figsize=(8 * len(kinds), 9), dpi=100, squeeze=False)
+    colors = {PROJECT: "#0c4b33", FASTAPI: "#009688", NINJA: "#f2a900", FLOOR: "#9e9e9e"}
+    for column, kind in enumerate(kinds):
+        database = figures["databases"][kind]
+        small = _sizes(database)[0]
+        keys = [endpoint.key for endpoint in ENDPOINTS if endpoint.key in _keys(database)]
+        peers = _peers_in(database)
+        width = 0.8 / len(peers)
+        top = axes[0][column]
+        for index, server in enumerate(peers):
+            values = [_cpu(database, small, key, server) or 0 for key in keys]
+            positions = [i + (index - (len(peers) - 1) / 2) * width for i in range(len(keys))]
+            top.bar(positions, values, width, label=LABELS[server], color=colors[server])
+        top.set_title(f"{DATABASES[kind]}: CPU per request, {int(small):,} heroes, 1 connection")
+        top.set_ylabel("µs of CPU per request (lower is better)")
+        top.set_xticks(range(len(keys)), [TITLES[key] for key in keys], rotation=35, ha="right")
+        top.legend(fontsize=8)
+        bottom = axes[1][column]
+        load = database.get("load")
+        if not load:
+            bottom.set_visible(False)
+            continue
+        for index, server in enumerate(peers):
+            values = [
+                p99_ms(load["endpoints"][key][server])
+                if server in load["endpoints"].get(key, {})
+                else 0
+                for key in keys
+            ]
+            positions = [i + (index - (len(peers) - 1) / 2) * width for i in range(len(keys))]
+            bottom.bar(positions, values, width, label=LABELS[server], color=colors[server])
+        bottom.set_title(f"{DATABASES[kind]}: p99 latency, {load['connections']} connections")
+        bottom.set_ylabel("ms (lower is better)")
+        bottom.set_xticks(range(len(keys)), [TITLES[key] for key in keys], rotation=35, ha="right")
     figure.tight_layout()
     figure.savefig(path)
     plt.close(figure)
 
 
+def _facts(figures: dict) -> list[str]:
+    lines = []
+    for kind, database in figures["databases"].items():
+        for rows in _sizes(database):
+            data = database["datasets"][rows]
+            counts = data["counts"]
+            lines.append(
+                f"- {DATABASES[kind]}, {int(rows):,} heroes: seeded in {data['seed_seconds']} s."
+                f" One hero, PUT, patch and the 304 use id {data['hero_id']}; the name filter"
+                f" asks for {data['hero_name']!r} ({counts.get('name', 0)} with that name);"
+                f" `name__icontains` and `search` ask for {data['contains_term']!r}"
+                f" ({counts.get('search', 0):,}); the age range `{AGE_RANGE}` matches"
+                f" {counts.get('age', 0):,}; `age__isnull=true` {counts.get('isnull', 0):,};"
+                f" the deep page starts at offset {data['deep_offset']:,}; deletes walk down"
+                f" from id {int(rows):,}. Load average {data['load_before']} before,"
+                f" {data['load_after']} after."
+            )
+    return lines
+
+
 def markdown(figures: dict, chart_name: str) -> str:
     meta = figures["meta"]
-    sizes = _sizes(figures)
     project_versions = ", ".join(f"{k} {v}" for k, v in meta["project_versions"].items())
     peer_versions = ", ".join(f"{k} {v}" for k, v in meta["peer_versions"].items())
     lines = [
         "# Benchmarks",
         "",
-        "The Django project against the FastAPI + SQLModel original it was ported from, and",
-        "against a bare WSGI app on the standard library's sqlite3 (the floor), on the same",
-        "rows, each server with one worker process. Generated by `make bench`",
-        f"({meta['date']}, {meta['run_seconds']} s); do not edit by hand.",
+        "The Django project against the FastAPI + SQLModel original it was ported from, against",
+        "django-ninja (what a Django user would pick instead of DRF), and against a bare WSGI",
+        "app on the database driver alone (the floor), on the same rows, on SQLite and on",
+        "PostgreSQL. Generated by `make bench`"
+        f" ({meta['date']}, {meta['run_seconds']} s); do not edit by hand.",
         "",
-        f"![Server CPU per request]({chart_name})",
+        f"![CPU per request and p99 latency]({chart_name})",
         "",
         "## Goals",
         "",
-        goals_table(figures, markdown=True),
+        goals_summary(figures) + " The goals not met:",
+        "",
+        goals_table(figures, markdown=True, missed_only=True),
+        "",
+        "Every goal, met or not, is in `benchmarks.json` beside this file.",
         "",
     ]
-    for rows in sizes:
-        data = figures["datasets"][rows]
-        lines += [
-            f"## {int(rows):,} heroes",
-            "",
-            "Server CPU time per request (user + system, all the server's processes) and",
-            "requests per second over one connection. Ratios compare CPU per request.",
-            "",
-            dataset_table(figures, rows, markdown=True),
-            "",
-            f"Seeded in {data['seed_seconds']} s. One hero and patch use id {data['hero_id']};"
-            f" the name filter asks for {data['hero_name']!r} ({data['counts'].get('name', 0)}"
-            f" with that name); the age range `{AGE_RANGE}` matches"
-            f" {data['counts'].get('age', 0):,};"
-            f" the deep page starts at offset {data['deep_offset']:,}. Load average"
-            f" {data['load_before']} before, {data['load_after']} after.",
-            "",
-        ]
-    if len(sizes) > 1:
-        lines += [
-            f"## Scale: {int(sizes[-1]):,} / {int(sizes[0]):,} heroes",
-            "",
-            "CPU per request on the larger table divided by that on the smaller one.",
-            "",
-            scale_table(figures, markdown=True),
-            "",
-        ]
-    if (serving := serving_table(figures, markdown=True)) is not None:
-        lines += [
-            "## Serving",
-            "",
-            "The same project served other ways, beside the smallest table: CPU per request"
-            " against FastAPI's in the same rounds (every process of the serving counted,"
-            " nginx's too), and what a normal client saw while 20 connections trickled their"
-            " headers and 20 their bodies, a byte every 3 s (`benchmarks/slow_clients.py`):"
-            " requests answered within 5 s, and the slowest answer.",
-            "",
-            serving,
-            "",
-        ]
-    lines += (
-        []
-        if not _has_admin(figures)
-        else [
-            "## Django admin",
-            "",
-            f"The hero changelist, logged in as a superuser: {meta['admin_requests']} requests in a"
-            f" row per table size and round, the sizes taking turns for {meta['rounds']} rounds"
-            " after a warm-up round. The search looks for the same name as the name filter.",
-            "",
-            admin_table(figures, markdown=True),
-            "",
-        ]
-    )
+    for title, table in _sections(figures, markdown=True):
+        lines += [f"## {title}", "", table, ""]
+    lines += ["## The rows", "", *_facts(figures), ""]
     if HOT_SPOTS.exists():
         lines += [HOT_SPOTS.read_text().strip(), ""]
     lines += [
         "## How it is measured",
         "",
-        "- `make bench` runs `python -m benchmarks.run`: it seeds a SQLite file per row count"
-        " with `manage.py seed_heroes --count N --seed 0`, copies it for each server, and starts:",
+        "- `make bench` runs `python -m benchmarks.run` beside a throwaway PostgreSQL server"
+        " (`scripts/with-postgres.sh`). For each database it seeds one database per row count"
+        " with `manage.py seed_heroes --count N --seed 0` (SQLite: a file; PostgreSQL: a"
+        " database), gives each server its own copy (a file copy; `CREATE DATABASE ..."
+        " TEMPLATE`), and starts:",
         f"  - {LABELS[PROJECT]}: served as `make run` serves it (`scripts/serve.sh`): nginx"
-        " (`deploy/nginx.conf`, one worker process) in front of gunicorn (`gunicorn.conf.py`),"
-        " production settings (DEBUG off, whitenoise, persistent connections),"
-        " `WEB_CONCURRENCY=1`, sync worker, access log on; the CPU of nginx counts too;",
+        " (`deploy/nginx.conf`) in front of gunicorn (`gunicorn.conf.py`), production"
+        " settings, sync workers, access log on; the CPU of nginx counts too;",
         f"  - {LABELS[FASTAPI]}: `benchmarks/peers/fastapi_heroes.py`, the tutorial's final"
-        " version, in its own virtualenv (`.venv-peers`, `benchmarks/peers/requirements.txt`),"
-        " one process, uvloop and httptools, access log on;",
-        f"  - {LABELS[FLOOR]}: `benchmarks/peers/floor.py` under the same gunicorn configuration.",
-        "- Worker recycling (`GUNICORN_MAX_REQUESTS`) is off for the run, so no restart is billed"
-        " to the requests. All servers use SQLite in WAL mode with `synchronous=NORMAL`.",
-        "- Before any load, the runner checks that the three servers return the same heroes"
-        " for every read endpoint (the floor the same JSON as the project, FastAPI the same"
-        " list as the project's `results`).",
-        f"- Load: `wrk -t1 -c1` (one connection), {meta['warmup']} warm-up requests per server,"
-        f" then {meta['rounds']} rounds of {meta['seconds']} s per server. The servers of every"
-        " row count run at once and take turns, each round starting with the next server, so"
-        " both project / FastAPI and 1M / 10k compare figures measured side by side. Reads run"
-        " before writes.",
-        "- CPU per request: utime + stime (and reaped children) of every process in the server's"
-        " process group from `/proc/<pid>/stat`, before and after each wrk run, divided by the"
-        " requests wrk completed (its Lua `done()` summary). Any non-2xx answer fails the run.",
-        "- Requests per second is wall-clock over one connection; it moves with the load that"
-        " other work puts on the machine, CPU per request much less.",
-        "- Creates and patches are sent as JSON; the project's carry a token"
-        " (`Authorization: Token ...`) of a user with the add/change permissions.",
+        " version with the count envelope, filters, search, ordering, PUT and an ETag added,"
+        " uvloop and httptools, access log on; no authentication, as in the tutorial;",
+        f"  - {LABELS[NINJA]}: `benchmarks/peers/ninja_heroes/`, as django-ninja's docs write"
+        " it (ModelSchema, `LimitOffsetPagination`, a FilterSchema, HttpBearer on the users'"
+        " tokens, Django's ConditionalGetMiddleware for ETags, the Django admin), access log"
+        " on;",
+        f"  - {LABELS[FLOOR]}: `benchmarks/peers/floor.py`, reads only, under the project's"
+        " gunicorn configuration.",
+        "- The peers run in their own virtualenv (`.venv-peers`,"
+        " `benchmarks/peers/requirements.txt`). Worker recycling is off for the run.",
+        "- Before any load, the runner checks that every server returns the same heroes and"
+        " the same count for every read (the floor the same JSON as the project).",
+        f"- One connection: `wrk -t1 -c1`, {meta['warmup']} warm-up requests per server, then"
+        f" {meta['rounds']} rounds of {meta['seconds']} s per server, one worker process each."
+        " The servers of every row count run at once and take turns, each round starting with"
+        " the next server, so both project / peer and 1M / 10k compare figures measured side"
+        " by side. Reads run before writes; deletes walk down the seeded ids, one hero each.",
+        f"- Under load: `wrk -t1 -c{meta['connections']}` for {meta['load_seconds']} s per"
+        " server and request, at the smallest row count, each server on a fresh copy with"
+        " the worker processes its docs recommend: gunicorn's (2 x cores) + 1 for the"
+        ' project, ninja and the floor, one per core for FastAPI (its "Server Workers").'
+        " p50 and p99 are wrk's, over every request of the run.",
+        "- CPU per request: utime + stime (and reaped children) of every process in the"
+        " server's process group from `/proc/<pid>/stat`, before and after each wrk run,"
+        " divided by the requests wrk completed. Any 4xx or 5xx fails the run.",
+        "- Memory: VmRSS of every worker process (each Python process without a Python child,"
+        " so not a master) after the run.",
+        "- The admin pages: the changelist and its search, logged in as a superuser,"
+        f" {meta['admin_requests']} requests in a row per server, size and round.",
         "",
         "## Machine and versions",
         "",
@@ -426,11 +541,11 @@ def markdown(figures: dict, chart_name: str) -> str:
         f" Linux {meta['kernel']}; shared with other work while it ran (see load averages).",
         f"- Python {meta['python']}, SQLite {meta['sqlite']}, {meta['wrk']}.",
         f"- Project: {project_versions}.",
-        f"- Peer: {peer_versions}.",
+        f"- Peers: {peer_versions}.",
         f"- Command: `{meta['command']}`.",
         "",
-        "Reproduce: `make bench` (10,000 and 1,000,000 heroes; several minutes), or"
-        " `.venv/bin/python -m benchmarks.run --rows 10000 --seconds 2` for a quick look.",
+        "Reproduce: `make bench` (10,000 and 1,000,000 heroes on both databases), or"
+        ' `make bench BENCH_ARGS="--rows 10000 --databases sqlite"` for a quick look.',
         "",
     ]
     return "\n".join(lines)
@@ -439,5 +554,6 @@ def markdown(figures: dict, chart_name: str) -> str:
 def write(figures: dict, out: Path) -> None:
     chart_name = "benchmarks.png"
     chart(figures, out / chart_name)
+    figures = {**figures, "goals": goals(figures)}
     (out / "benchmarks.md").write_text(markdown(figures, chart_name))
     (out / "benchmarks.json").write_text(json.dumps(figures, indent=2) + "\n")

@@ -1,19 +1,24 @@
 """The FastAPI + SQLModel original: the SQL databases tutorial's final version, for comparison.
 
 Written as the tutorial writes it (HeroBase/Hero/HeroPublic/HeroCreate/HeroUpdate, sync
-endpoints with a Session dependency). Three things differ, so that it serves the same rows
-as the Django project and the floor:
-- it reads the table the benchmark seeded (`heroes_hero`, file from HEROES_DB);
-- the list is ordered by id, and takes the optional `name`, `age__gte` and `age__lte`
-  filters the benchmark requests (the tutorial has no filters);
+endpoints with a Session dependency). What differs, so that it answers every request the
+benchmark makes on the same rows as the Django project:
+- it reads the table the benchmark seeded (`heroes_hero`), on SQLite or PostgreSQL
+  (DATABASE_URL);
+- the list answers with a count envelope (count, next, previous, results), is ordered by
+  id, and takes the project's filters, `search` and `ordering` as plain query parameters
+  (the tutorial has none of them);
+- PUT replaces a hero; one hero carries an ETag (a digest of its JSON) and answers a
+  matching If-None-Match with 304, as a FastAPI user would write it by hand;
 - SQLite runs with `synchronous=NORMAL`, as the Django project does in WAL mode.
 """
 
+import hashlib
 import os
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import Depends, FastAPI, HTTPException, Query
-from sqlalchemy import event
+from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
+from sqlalchemy import event, func
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
 
@@ -43,14 +48,32 @@ class HeroUpdate(HeroBase):
     secret_name: str | None = None
 
 
-sqlite_url = f"sqlite:///{os.environ['HEROES_DB']}"
-connect_args = {"check_same_thread": False}
-engine = create_engine(sqlite_url, connect_args=connect_args)
+class HeroPage(SQLModel):
+    count: int
+    next: str | None
+    previous: str | None
+    results: list[HeroPublic]
 
 
-@event.listens_for(engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+database_url = os.environ["DATABASE_URL"]
+if database_url.startswith("sqlite"):
+    engine = create_engine(database_url, connect_args={"check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+        dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+
+else:
+    engine = create_engine(database_url.replace("postgres://", "postgresql+psycopg://", 1))
+
+ORDERINGS = {
+    "id": [Hero.id],
+    "-id": [Hero.id.desc()],
+    "name": [Hero.name, Hero.id],
+    "-name": [Hero.name.desc(), Hero.id],
+    "age": [Hero.age.asc().nulls_last(), Hero.id],
+    "-age": [Hero.age.desc().nulls_last(), Hero.id],
+}
 
 
 def get_session():
@@ -72,32 +95,67 @@ def create_hero(hero: HeroCreate, session: SessionDep):
     return db_hero
 
 
-@app.get("/heroes/", response_model=list[HeroPublic])
+@app.get("/heroes/", response_model=HeroPage)
 def read_heroes(
+    request: Request,
     session: SessionDep,
-    offset: int = 0,
-    limit: Annotated[int, Query(le=100)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 100,
     name: str | None = None,
+    name__icontains: str | None = None,
+    search: str | None = None,
     age__gte: int | None = None,
     age__lte: int | None = None,
+    age__isnull: bool | None = None,
+    ordering: Literal["id", "-id", "name", "-name", "age", "-age"] = "id",
 ):
-    statement = select(Hero)
+    conditions = []
     if name is not None:
-        statement = statement.where(Hero.name == name)
+        conditions.append(Hero.name == name)
+    for term in (name__icontains, search):
+        if term is not None:
+            conditions.append(Hero.name.icontains(term, autoescape=True))
     if age__gte is not None:
-        statement = statement.where(Hero.age >= age__gte)
+        conditions.append(Hero.age >= age__gte)
     if age__lte is not None:
-        statement = statement.where(Hero.age <= age__lte)
-    heroes = session.exec(statement.order_by(Hero.id).offset(offset).limit(limit)).all()
-    return heroes
+        conditions.append(Hero.age <= age__lte)
+    if age__isnull is not None:
+        conditions.append(Hero.age.is_(None) if age__isnull else Hero.age.is_not(None))
+    count = session.exec(select(func.count()).select_from(Hero).where(*conditions)).one()
+    statement = select(Hero).where(*conditions).order_by(*ORDERINGS[ordering])
+    heroes = session.exec(statement.offset(offset).limit(limit)).all()
+    after, before = offset + limit, max(offset - limit, 0)
+    return HeroPage(
+        count=count,
+        next=str(request.url.include_query_params(offset=after)) if after < count else None,
+        previous=str(request.url.include_query_params(offset=before)) if offset else None,
+        results=heroes,
+    )
 
 
 @app.get("/heroes/{hero_id}", response_model=HeroPublic)
-def read_hero(hero_id: int, session: SessionDep):
+def read_hero(hero_id: int, session: SessionDep, request: Request, response: Response):
     hero = session.get(Hero, hero_id)
     if not hero:
         raise HTTPException(status_code=404, detail="Hero not found")
-    return hero
+    public = HeroPublic.model_validate(hero)
+    etag = f'"{hashlib.md5(public.model_dump_json().encode()).hexdigest()}"'
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers={"ETag": etag})
+    response.headers["ETag"] = etag
+    return public
+
+
+@app.put("/heroes/{hero_id}", response_model=HeroPublic)
+def replace_hero(hero_id: int, hero: HeroCreate, session: SessionDep):
+    hero_db = session.get(Hero, hero_id)
+    if not hero_db:
+        raise HTTPException(status_code=404, detail="Hero not found")
+    hero_db.sqlmodel_update(hero.model_dump())
+    session.add(hero_db)
+    session.commit()
+    session.refresh(hero_db)
+    return hero_db
 
 
 @app.patch("/heroes/{hero_id}", response_model=HeroPublic)

@@ -1,8 +1,9 @@
-"""The floor: a bare WSGI app on the standard library's sqlite3 serving the project's read JSON.
+"""The floor: a bare WSGI app on the database driver alone, serving the project's read JSON.
 
 No framework, no validation beyond what the queries need: what serving these responses
-costs in Python on this stack (gunicorn, sqlite3, json). Reads only: the list with its
-count envelope (limit, offset, name, age__gte, age__lte) and one hero.
+costs in Python on this stack (gunicorn, sqlite3 or psycopg, json). Reads only: the list
+with its count envelope (limit, offset, name, name__icontains, search, age__gte, age__lte,
+age__isnull, ordering) and one hero.
 """
 
 import json
@@ -13,17 +14,43 @@ from urllib.parse import parse_qsl, urlencode
 
 _ONE = re.compile(r"^/heroes/([0-9]+)/$")
 _FIELDS = "id, name, age"
-_connection: sqlite3.Connection | None = None
+_ORDERINGS = {
+    "id": "id",
+    "name": "name, id",
+    "-age": "age DESC NULLS LAST, id",
+}
+_connection = None
 
 
-def _db() -> sqlite3.Connection:
+class _Postgres:
+    """psycopg with sqlite3's `?` markers, so that both run the same SQL text."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self.connection = psycopg.connect(url, autocommit=True)
+
+    def execute(self, sql: str, params=()):
+        return self.connection.execute(sql.replace("?", "%s"), params)
+
+
+def _db():
     # One connection per worker process, kept open, as Django's CONN_MAX_AGE does.
     global _connection
     if _connection is None:
-        path = os.environ["DATABASE_URL"].removeprefix("sqlite:///")
-        _connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        _connection.execute("PRAGMA synchronous=NORMAL")
+        url = os.environ["DATABASE_URL"]
+        if url.startswith("sqlite"):
+            path = url.removeprefix("sqlite:///")
+            _connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            _connection.execute("PRAGMA synchronous=NORMAL")
+        else:
+            _connection = _Postgres(url)
     return _connection
+
+
+def _contains(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def _respond(start_response, status: str, body: object) -> list[bytes]:
@@ -37,12 +64,7 @@ def _respond(start_response, status: str, body: object) -> list[bytes]:
 def _count(where: str, params: list) -> int:
     if not where:
         # The project keeps the table's row count in a one-row tally; read it as it does.
-        try:
-            row = _db().execute("SELECT total FROM heroes_herotally WHERE id = 1").fetchone()
-        except sqlite3.OperationalError:  # a schema without the tally
-            row = None
-        if row is not None:
-            return row[0]
+        return _db().execute("SELECT total FROM heroes_herotally WHERE id = 1").fetchone()[0]
     return _db().execute(f"SELECT COUNT(*) FROM heroes_hero{where}", params).fetchone()[0]
 
 
@@ -66,16 +88,26 @@ def _list(environ, start_response) -> list[bytes]:
     clauses, params = [], []
     for parameter, clause in (
         ("name", "name = ?"),
+        ("name__icontains", "UPPER(name) LIKE UPPER(?) ESCAPE '\\'"),
+        ("search", "UPPER(name) LIKE UPPER(?) ESCAPE '\\'"),
         ("age__gte", "age >= ?"),
         ("age__lte", "age <= ?"),
     ):
         if parameter in query:
             clauses.append(clause)
-            params.append(query[parameter] if parameter == "name" else int(query[parameter]))
+            value = query[parameter]
+            if parameter.startswith("age"):
+                value = int(value)
+            elif parameter in ("name__icontains", "search"):
+                value = _contains(value)
+            params.append(value)
+    if "age__isnull" in query:
+        clauses.append("age IS NULL" if query["age__isnull"] == "true" else "age IS NOT NULL")
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    order = _ORDERINGS[query.get("ordering", "id")]
     count = _count(where, params)
     rows = _db().execute(
-        f"SELECT {_FIELDS} FROM heroes_hero{where} ORDER BY id LIMIT ? OFFSET ?",
+        f"SELECT {_FIELDS} FROM heroes_hero{where} ORDER BY {order} LIMIT ? OFFSET ?",
         [*params, limit, offset],
     )
     body = {
