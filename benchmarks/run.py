@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -345,6 +346,8 @@ def _postgres_url() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Stopped from outside, unwind as on Ctrl-C: every server started is stopped.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     options = _options(argv)
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: `make bench` installs it (apt-get install wrk).")

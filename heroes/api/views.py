@@ -1,3 +1,4 @@
+from functools import partial
 from http import HTTPStatus
 
 from django.db import transaction
@@ -28,6 +29,8 @@ from heroes.speed import reads, saving, shortcut
 
 PAGE_PARAMETERS = {HeroPagination.limit_query_param, HeroPagination.offset_query_param}
 AGE_RANGE_PARAMETERS = {"age__gte", "age__lte"}
+# Parameters that choose the order of the heroes, never which ones.
+ORDER_PARAMETERS = {HeroOrderingFilter.ordering_param}
 
 
 @extend_schema_view(**HERO_OPERATIONS)
@@ -66,6 +69,7 @@ class HeroViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
         else:
             queryset = self.filter_queryset(self.get_queryset())  # validates every parameter
             heroes = queryset.values_list(*columns)
+            filters = parameters - ORDER_PARAMETERS
             if parameters == AGE_RANGE_PARAMETERS:
                 # As django-filter read them (empty means no bound): its own form fields.
                 low, high = (
@@ -74,6 +78,18 @@ class HeroViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
                 )
                 if low is not None and high is not None:
                     heroes = reads.FewAgesInIdOrder(queryset, columns, low, high)
+            elif not filters:
+                heroes = reads.Tallied(heroes, reads.every_hero_count)
+            elif filters == {"age__isnull"}:
+                without = HeroFilterSet.base_filters["age__isnull"].field.clean(
+                    request.query_params["age__isnull"]
+                )
+                count = (
+                    reads.every_hero_count
+                    if without is None
+                    else partial(reads.with_or_without_age_count, without)
+                )
+                heroes = reads.Tallied(heroes, count)
         rows = self.paginate_queryset(heroes)
         etag = conditional.list_etag(request.build_absolute_uri(), self.paginator.count, rows)
         not_modified = conditional.not_modified(request, etag)

@@ -9,7 +9,7 @@ serializer whose readable fields are not plain model fields, keep the serializer
 """
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from itertools import islice
 from operator import itemgetter
@@ -129,6 +129,37 @@ class AllInIdOrder:
             return list(self.queryset.order_by("pk")[page])
         limit, offset = page.stop - page.start, page.start
         return _in_id_order(self.queryset.model, self.fields).rows(extra=(limit, offset))
+
+
+class Tallied:
+    """Rows in any order, for the paginator, counted by a tally rather than COUNT(*).
+
+    For a list that every hero, or every hero with or without an age, belongs to: the
+    ordering changes which rows a page holds, never how many there are.
+    """
+
+    def __init__(self, rows: QuerySet, count: Callable[[str], int | None]):
+        self.rows = rows
+        self._count = count
+
+    def count(self) -> int:
+        tallied = self._count(self.rows.db)
+        return self.rows.count() if tallied is None else tallied
+
+    def __getitem__(self, page: slice) -> list:
+        return list(self.rows[page])
+
+
+def every_hero_count(using: str = DEFAULT_DB_ALIAS) -> int | None:
+    return tallies.total(using)
+
+
+def with_or_without_age_count(without: bool, using: str = DEFAULT_DB_ALIAS) -> int | None:
+    """How many heroes have no age (`without`), or have one."""
+    total = tallies.total(using)
+    if total is None:
+        return None
+    return tallies.without_age(using) if without else total - tallies.without_age(using)
 
 
 class FewAgesInIdOrder:

@@ -18,6 +18,7 @@ _TOTAL = 'SELECT "total" FROM "heroes_herotally" WHERE "id" = 1'
 _BETWEEN = (
     'SELECT COALESCE(SUM("total"), 0) FROM "heroes_heroagetally" WHERE "age" >= %s AND "age" <= %s'
 )
+_WITHOUT_AGE = 'SELECT COALESCE(SUM("total"), 0) FROM "heroes_heroagetally" WHERE "age" = -1'
 
 
 def total(using: str = "default") -> int | None:
@@ -32,4 +33,11 @@ def count_between(low: int, high: int, using: str = "default") -> int:
     """How many heroes have an age from low to high, both included (low >= 0)."""
     with connections[using].cursor() as cursor:
         cursor.execute(_BETWEEN, [low, high])
+        return int(cursor.fetchone()[0])
+
+
+def without_age(using: str = "default") -> int:
+    """How many heroes have no age."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(_WITHOUT_AGE)
         return int(cursor.fetchone()[0])

@@ -1,8 +1,15 @@
 from http import HTTPStatus
 
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
+from django_filters.utils import translate_validation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rest_framework.exceptions import ValidationError
 
+from heroes.api.filters import HeroFilterSet
+from heroes.models import Hero
 from tests.factories import LIST_URL, SECRET
 
 
@@ -184,13 +191,11 @@ def test_list_heroes_with_repeated_parameter_is_rejected(api_client, team, query
     assert response.json() == {query.split("=")[0]: ["Give this parameter once."]}
 
 
-def test_list_heroes_without_filter_parameters_builds_no_filterset(api_client, team, monkeypatch):
-    from django_filters.rest_framework import DjangoFilterBackend
-
+def test_list_heroes_without_filter_parameters_filters_nothing(api_client, team, monkeypatch):
     def fail(*args, **kwargs):
-        raise AssertionError("FilterSet built")
+        raise AssertionError("filtered")
 
-    monkeypatch.setattr(DjangoFilterBackend, "filter_queryset", fail)
+    monkeypatch.setattr(HeroFilterSet, "filter_data", fail)
 
     response = api_client.get(LIST_URL, {"ordering": "name", "limit": 2})
 
@@ -205,3 +210,86 @@ def test_list_heroes_filter_errors_stay_the_same_on_repeat(api_client, team):
     assert first.status_code == second.status_code == HTTPStatus.BAD_REQUEST
     assert first.json() == second.json()
     assert list(first.json()) == ["age__gte"]
+
+
+def _query(params: dict) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for name, value in params.items():
+        data.setlist(name, value if isinstance(value, list) else [value])
+    return data
+
+
+def _filtered_ids(params: dict) -> list[int] | dict:
+    """What HeroFilterSet.filter_data answers: the ids, or the errors it raises."""
+    try:
+        queryset = HeroFilterSet.filter_data(_query(params), Hero.objects.order_by("id"))
+    except ValidationError as error:
+        return error.detail
+    return list(queryset.values_list("id", flat=True))
+
+
+def _django_filter_ids(params: dict) -> list[int] | dict:
+    """What a FilterSet answers through django-filter: the ids, or its errors as DRF's."""
+    filterset = HeroFilterSet(_query(params), Hero.objects.order_by("id"))
+    if not filterset.is_valid():
+        return translate_validation(filterset.errors).detail
+    return list(filterset.qs.values_list("id", flat=True))
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"name": "Tarantula"},
+        {"name": ""},
+        {"name__icontains": "MAN", "age": "32"},
+        {"age__gte": "20", "age__lte": "40"},
+        {"age__gte": "", "age__lte": "40"},
+        {"age__isnull": "true"},
+        {"age__isnull": "false", "name__icontains": "r"},
+        {"age__isnull": ""},
+        {"name": ["Deadpond", "Tarantula"]},  # the form reads the last value
+        {"search": "man", "ordering": "name"},  # not django-filter's parameters
+    ],
+)
+def test_filter_data_filters_as_django_filter_does(team, params):
+    expected = _django_filter_ids(params)
+
+    assert isinstance(expected, list)
+    assert _filtered_ids(params) == expected
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"age": "old"},
+        {"age": "-1"},
+        {"age__isnull": "True"},
+        {"name": "x" * 256},
+        {"name": "a\x00b"},
+        {"age": "x", "name": "x" * 256, "age__isnull": "maybe"},
+        {"age__lte": "\u0663\u0662", "age__gte": "1"},
+    ],
+)
+def test_filter_data_refuses_as_django_filter_does(team, params):
+    expected = _django_filter_ids(params)
+
+    assert isinstance(expected, dict)
+    assert _filtered_ids(params) == expected
+    assert [str(message) for messages in expected.values() for message in messages]
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    params=st.dictionaries(
+        st.sampled_from([*HeroFilterSet.base_filters, "search"]),
+        st.one_of(
+            st.text(max_size=8),
+            st.integers(-5, 300).map(str),
+            st.sampled_from(["true", "false", "", "Man", "32"]),
+        ),
+    )
+)
+def test_filter_data_answers_any_query_as_django_filter_does(team, params):
+    assert _filtered_ids(params) == _django_filter_ids(params)

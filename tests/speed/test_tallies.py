@@ -77,6 +77,67 @@ def test_list_heroes_counts_with_count_star_without_tally_row(api_client, db):
     assert response.json()["count"] == 4
 
 
+def _count_queries(queries) -> list[str]:
+    return [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+
+
+def _heroes_some_without_age() -> None:
+    Hero.objects.bulk_create(
+        Hero(name=f"Hero {i}", age=(None if i % 4 == 0 else i), secret_name="s") for i in range(13)
+    )
+    Hero.objects.filter(age=5).update(age=None)  # 4 of 13 had no age, now 5
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"ordering": "name"}, 13),
+        ({"ordering": "-age", "limit": 2}, 13),
+        ({"age__isnull": "true"}, 5),
+        ({"age__isnull": "false", "ordering": "-age"}, 8),
+        ({"age__isnull": ""}, 13),
+    ],
+)
+def test_list_heroes_in_any_order_counts_from_the_tallies(api_client, db, query, expected):
+    _heroes_some_without_age()
+
+    with CaptureQueriesContext(connection) as queries:
+        response = api_client.get(LIST_URL, query)
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.json()["count"] == expected
+    assert len(response.json()["results"]) == min(expected, int(query.get("limit", 100)))
+    assert not _count_queries(queries)
+
+
+def test_list_heroes_in_any_order_counts_with_count_star_without_tally_row(api_client, db):
+    _heroes_some_without_age()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM heroes_herotally")
+
+    ordered = api_client.get(LIST_URL, {"ordering": "-age"})
+    without_age = api_client.get(LIST_URL, {"age__isnull": "true"})
+
+    assert ordered.json()["count"] == 13
+    assert without_age.json()["count"] == 5
+
+
+def test_list_heroes_without_age_filtered_by_name_counts_matches(api_client, db):
+    _heroes_some_without_age()
+
+    response = api_client.get(LIST_URL, {"age__isnull": "true", "name": "Hero 4"})
+
+    assert response.json()["count"] == 1
+
+
+def test_without_age_counts_heroes_without_an_age(db):
+    _heroes_some_without_age()
+    Hero.objects.create(name="Ageless", secret_name="s")
+    Hero.objects.filter(name="Hero 8").delete()
+
+    assert tallies.without_age() == Hero.objects.filter(age__isnull=True).count() == 5
+
+
 def _between(low: int, high: int) -> int:
     return Hero.objects.filter(age__gte=low, age__lte=high).count()
 
