@@ -131,7 +131,7 @@ $(VENV)/.bench-installed: $(VENV)/.installed benchmarks/requirements.txt
 bench-setup: $(VENV)/.bench-installed wrk
 	$(BIN)/python -m benchmarks.run --setup
 
-# 10,000 and 1,000,000 heroes on SQLite and on a throwaway PostgreSQL server; about an hour.
+# 10,000 and 1,000,000 heroes on SQLite and on a throwaway PostgreSQL server.
 # BENCH_ARGS="--rows 10000 --databases sqlite" for less. Writes to artifacts/benchmarks/;
 # bench-docs rewrites the committed report in docs/.
 bench: static nginx bench-setup

@@ -2,7 +2,7 @@
 
 SQLite: a file, copied byte for byte. PostgreSQL: a database on the server the run was
 given (`scripts/with-postgres.sh` starts a throwaway one), copied with CREATE DATABASE ...
-TEMPLATE, which copies its files as they are.
+TEMPLATE.
 """
 
 import shutil
@@ -55,7 +55,8 @@ class Store:
             if template is not None:
                 shutil.copyfile(template.removeprefix("sqlite:///"), path)
             return sqlite_url(path)
-        database = f"{self.prefix}_{name}".replace("-", "_")
+        # Numbered: two phases may ask for a copy of the same name.
+        database = f"{self.prefix}_{len(self.created)}_{name}".replace("-", "_")
         source = f" TEMPLATE {urlsplit(template).path.lstrip('/')}" if template else ""
         with closing(_postgres(self.server_url)) as connection:
             connection.execute(f"CREATE DATABASE {database}{source}")

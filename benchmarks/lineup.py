@@ -22,6 +22,7 @@ from pathlib import Path
 
 from benchmarks import peer_venv
 from benchmarks.dataset import ADMIN_PASSWORD, ADMIN_USER, Dataset
+from benchmarks.measure import Meter
 from benchmarks.servers import (
     BASE_DIR,
     Server,
@@ -87,6 +88,13 @@ class Running:
     @property
     def pgid(self) -> int:
         return self.server.process.pid
+
+    @property
+    def meter(self) -> Meter:
+        """Its CPU: its processes, and its own PostgreSQL database's backends."""
+        parts = urllib.parse.urlsplit(self.database)
+        database = parts.path.lstrip("/") if parts.scheme.startswith("postgres") else None
+        return Meter(self.pgid, database)
 
 
 def _log(logs: Path, name: str, dataset: Dataset, workers: int) -> Path:

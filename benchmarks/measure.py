@@ -64,21 +64,36 @@ class Sample:
             self.latency_us.setdefault(key, []).extend(values)
 
 
-def process_group_cpu(pgid: int) -> float:
-    """User + system CPU seconds of every process in the group, and of its reaped children."""
-    total = 0
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = Path(entry.path, "stat").read_text()
-        except OSError:  # the process ended meanwhile
-            continue
-        # The command name may hold spaces and parentheses: split after its closing one.
-        fields = stat[stat.rindex(")") + 2 :].split()
-        if int(fields[2]) == pgid:
-            total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
-    return total / _TICKS
+@dataclass
+class Meter:
+    """Where a server spends its CPU: its process group, and on PostgreSQL the backends
+    serving its own database (they run outside the group, under the database server)."""
+
+    pgid: int
+    database: str | None = None
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU seconds of every process in the group (and of its reaped
+        children), and of every backend connected to the database."""
+        title = f" {self.database} ".encode() if self.database else None
+        total = 0
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = Path(entry.path, "stat").read_text()
+                # The command name may hold spaces and parentheses: split after its last one.
+                fields = stat[stat.rindex(")") + 2 :].split()
+                ours = int(fields[2]) == self.pgid
+                if not ours and title:
+                    # A backend's title: "postgres: USER DATABASE HOST(PORT) STATE".
+                    command = Path(entry.path, "cmdline").read_bytes()
+                    ours = command.startswith(b"postgres: ") and title in command
+            except OSError:  # the process ended meanwhile
+                continue
+            if ours:
+                total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+        return total / _TICKS
 
 
 def worker_memory_kib(pgid: int) -> list[int]:
@@ -111,7 +126,7 @@ def _settle() -> None:
     time.sleep(0.05)
 
 
-def run_wrk(url: str, request: Request, pgid: int, seconds: int, connections: int = 1) -> Sample:
+def run_wrk(url: str, request: Request, meter: Meter, seconds: int, connections: int = 1) -> Sample:
     """Runs wrk with one thread and `connections` connections for `seconds`, and reads the
     server's CPU."""
     env = {
@@ -138,12 +153,12 @@ def run_wrk(url: str, request: Request, pgid: int, seconds: int, connections: in
         str(LUA_SCRIPT),
         target,
     ]
-    before = process_group_cpu(pgid)
+    before = meter.cpu_seconds()
     output = subprocess.run(
         command, env=env, capture_output=True, text=True, check=True, timeout=seconds + 120
     ).stdout
     _settle()
-    after = process_group_cpu(pgid)
+    after = meter.cpu_seconds()
     match = _RESULT.search(output)
     if not match:
         raise RuntimeError(f"wrk printed no result:\n{output}")
@@ -191,10 +206,10 @@ def answered_as_expected(request: Request, status: int) -> bool:
     return status == request.status or (request.status == 200 and 200 <= status < 300)
 
 
-def run_sequential(url: str, request: Request, pgid: int, count: int, accept: str) -> Sample:
+def run_sequential(url: str, request: Request, meter: Meter, count: int, accept: str) -> Sample:
     """Sends `count` requests one after another: warm-ups, and pages too slow for wrk."""
     errors = 0
-    before = process_group_cpu(pgid)
+    before = meter.cpu_seconds()
     started = time.monotonic()
     for _ in range(count):
         try:
@@ -207,4 +222,4 @@ def run_sequential(url: str, request: Request, pgid: int, count: int, accept: st
         errors += not answered_as_expected(request, status) or redirected
     seconds = time.monotonic() - started
     _settle()
-    return Sample(process_group_cpu(pgid) - before, count, seconds, errors)
+    return Sample(meter.cpu_seconds() - before, count, seconds, errors)

@@ -78,13 +78,15 @@ def main() -> None:
         dataset = datasets.seed(options.rows, store)
         facts = {key: value for key, value in vars(dataset).items() if key != "store"}
         saved.write_text(json.dumps(facts))
-    os.environ.update(server_env(dataset.url))
+    endpoint = next(e for e in ENDPOINTS if e.key == options.endpoint)
+    # Writes change the database: they run on a copy, so the saved dataset stays as seeded.
+    url = dataset.url if endpoint.reads else dataset.copy_for("profile")
+    os.environ.update(server_env(url))
     os.environ["DJANGO_SETTINGS_MODULE"] = "heroproject.settings"
 
     from django.core.wsgi import get_wsgi_application
 
     application = get_wsgi_application()
-    endpoint = next(e for e in ENDPOINTS if e.key == options.endpoint)
     request = endpoint.request(PROJECT, dataset)
 
     def call() -> dict[str, str]:

@@ -528,8 +528,10 @@ def markdown(figures: dict, chart_name: str) -> str:
         ' project, ninja and the floor, one per core for FastAPI (its "Server Workers").'
         " p50 and p99 are wrk's, over every request of the run.",
         "- CPU per request: utime + stime (and reaped children) of every process in the"
-        " server's process group from `/proc/<pid>/stat`, before and after each wrk run,"
-        " divided by the requests wrk completed. Any 4xx or 5xx fails the run.",
+        " server's process group from `/proc/<pid>/stat`, and on PostgreSQL of every"
+        " backend connected to the server's own database, before and after each wrk run,"
+        " divided by the requests wrk completed. A backend that ends within a run (a pool's"
+        " overflow connection) takes its CPU with it. Any 4xx or 5xx fails the run.",
         "- Memory: VmRSS of every worker process (each Python process without a Python child,"
         " so not a master) after the run.",
         "- The admin pages: the changelist and its search, logged in as a superuser,"

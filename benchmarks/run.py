@@ -168,7 +168,7 @@ def _measure_endpoint(
     for (rows, name), request in requests.items():
         running = servers[rows][name]
         warm = run_sequential(
-            running.url, request, running.pgid, options.warmup, "application/json"
+            running.url, request, running.meter, options.warmup, "application/json"
         )
         if warm.errors:
             raise RuntimeError(f"{endpoint.key} on {name} fails:\n{running.server.log()[-3000:]}")
@@ -182,7 +182,7 @@ def _measure_endpoint(
                 continue  # no heroes left to delete on this server
             running = servers[rows][name]
             totals[rows, name].add(
-                run_wrk(running.url, request, running.pgid, seconds, connections)
+                run_wrk(running.url, request, running.meter, seconds, connections)
             )
     for (rows, name), total in totals.items():
         if total.errors or not total.requests:
@@ -211,7 +211,7 @@ def _measure_admin(
                 sample = run_sequential(
                     server.url,
                     requests[rows, name],
-                    server.pgid,
+                    server.meter,
                     options.admin_requests,
                     "text/html",
                 )

@@ -100,22 +100,31 @@ class HeroFilterSet(django_filters.FilterSet):
         return form_class
 
     @classmethod
+    def clean_parameter(cls, data, name: str):
+        """The value of one filter's parameter in `data`, as the FilterSet's form reads and
+        cleans it (raises Django's ValidationError)."""
+        # The form class's own fields: built from filters that know the model, so their
+        # labels are the browsable API's too.
+        form_class = _FORM_CLASSES.get(cls) or cls().get_form_class()
+        field = form_class.base_fields[name]
+        return field.clean(field.widget.value_from_datadict(data, {}, name))
+
+    @classmethod
     def filter_data(cls, data, queryset):
         """`cls(data, queryset).qs`, or the ValidationError django-filter's backend raises.
 
         Without a FilterSet, a deep copy of its filters and a form per request, which cost
-        more than the rest of a filtered page: each parameter present is read by its
-        filter's own widget and cleaned by its own form field, as the form would, and
-        filtered by the class's own filter. A filter keeps no state per request but its `model` and
-        `parent`, which only method filters (there are none) read.
+        more than the rest of a filtered page: each parameter present is cleaned as the
+        form would clean it, and filtered by the class's own filter. A filter keeps no
+        state per request but its `model` and `parent`, which only method filters (there
+        are none) read.
         """
         errors = {}
         for name, filter_ in cls.base_filters.items():
             if name not in data:
                 continue  # the form would clean it to nothing, and the filter skip it
-            field = filter_.field
             try:
-                value = field.clean(field.widget.value_from_datadict(data, {}, name))
+                value = cls.clean_parameter(data, name)
             except DjangoValidationError as error:
                 # As django_filters.utils.translate_validation spells a form's errors.
                 errors[name] = [

@@ -73,7 +73,7 @@ class HeroViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
             if parameters == AGE_RANGE_PARAMETERS:
                 # As django-filter read them (empty means no bound): its own form fields.
                 low, high = (
-                    HeroFilterSet.base_filters[name].field.clean(request.query_params[name])
+                    HeroFilterSet.clean_parameter(request.query_params, name)
                     for name in ("age__gte", "age__lte")
                 )
                 if low is not None and high is not None:
@@ -81,9 +81,7 @@ class HeroViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
             elif not filters:
                 heroes = reads.Tallied(heroes, reads.every_hero_count)
             elif filters == {"age__isnull"}:
-                without = HeroFilterSet.base_filters["age__isnull"].field.clean(
-                    request.query_params["age__isnull"]
-                )
+                without = HeroFilterSet.clean_parameter(request.query_params, "age__isnull")
                 count = (
                     reads.every_hero_count
                     if without is None

@@ -155,11 +155,10 @@ def every_hero_count(using: str = DEFAULT_DB_ALIAS) -> int | None:
 
 
 def with_or_without_age_count(without: bool, using: str = DEFAULT_DB_ALIAS) -> int | None:
-    """How many heroes have no age (`without`), or have one."""
-    total = tallies.total(using)
-    if total is None:
+    """How many heroes have no age (`without`), or have one; None where there is no tally."""
+    if tallies.total(using) is None:
         return None
-    return tallies.without_age(using) if without else total - tallies.without_age(using)
+    return tallies.with_or_without_age(without, using)
 
 
 class FewAgesInIdOrder:

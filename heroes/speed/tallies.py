@@ -19,6 +19,7 @@ _BETWEEN = (
     'SELECT COALESCE(SUM("total"), 0) FROM "heroes_heroagetally" WHERE "age" >= %s AND "age" <= %s'
 )
 _WITHOUT_AGE = 'SELECT COALESCE(SUM("total"), 0) FROM "heroes_heroagetally" WHERE "age" = -1'
+_WITH_AGE = 'SELECT COALESCE(SUM("total"), 0) FROM "heroes_heroagetally" WHERE "age" >= 0'
 
 
 def total(using: str = "default") -> int | None:
@@ -36,8 +37,8 @@ def count_between(low: int, high: int, using: str = "default") -> int:
         return int(cursor.fetchone()[0])
 
 
-def without_age(using: str = "default") -> int:
-    """How many heroes have no age."""
+def with_or_without_age(without: bool, using: str = "default") -> int:
+    """How many heroes have no age (`without`), or have one: one statement, one snapshot."""
     with connections[using].cursor() as cursor:
-        cursor.execute(_WITHOUT_AGE)
+        cursor.execute(_WITHOUT_AGE if without else _WITH_AGE)
         return int(cursor.fetchone()[0])

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.exceptions import ValidationError
 
+from heroes.api import filters
 from heroes.api.filters import HeroFilterSet
 from heroes.models import Hero
 from tests.factories import LIST_URL, SECRET
@@ -293,3 +294,20 @@ def test_filter_data_refuses_as_django_filter_does(team, params):
 )
 def test_filter_data_answers_any_query_as_django_filter_does(team, params):
     assert _filtered_ids(params) == _django_filter_ids(params)
+
+
+def test_browsable_api_filter_labels_after_json_filtered_request(api_client, team, monkeypatch):
+    # As in a fresh worker whose first filtered request asks for JSON.
+    monkeypatch.setattr(filters, "_FORM_CLASSES", {})
+    for filter_ in HeroFilterSet.base_filters.values():
+        monkeypatch.delattr(filter_, "_field", raising=False)
+    query = {"name__icontains": "man", "age__gte": "1", "age__lte": "90"}
+
+    api_client.get(LIST_URL, query)
+    response = api_client.get(LIST_URL, query, HTTP_ACCEPT="text/html")
+
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert "Name contains" in html
+    assert "Age is greater than or equal to" in html
+    assert "Age is less than or equal to" in html

@@ -130,12 +130,14 @@ def test_list_heroes_without_age_filtered_by_name_counts_matches(api_client, db)
     assert response.json()["count"] == 1
 
 
-def test_without_age_counts_heroes_without_an_age(db):
+def test_with_or_without_age_counts_heroes_with_and_without_an_age(db):
     _heroes_some_without_age()
     Hero.objects.create(name="Ageless", secret_name="s")
     Hero.objects.filter(name="Hero 8").delete()
+    Hero.objects.filter(name="Hero 3").update(age=None)
 
-    assert tallies.without_age() == Hero.objects.filter(age__isnull=True).count() == 5
+    assert tallies.with_or_without_age(True) == Hero.objects.filter(age__isnull=True).count() == 6
+    assert tallies.with_or_without_age(False) == Hero.objects.filter(age__isnull=False).count() == 7
 
 
 def _between(low: int, high: int) -> int:
