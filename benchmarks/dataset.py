@@ -60,6 +60,9 @@ class Store:
         source = f" TEMPLATE {urlsplit(template).path.lstrip('/')}" if template else ""
         with closing(_postgres(self.server_url)) as connection:
             connection.execute(f"CREATE DATABASE {database}{source}")
+            # Parallel workers are short-lived processes outside the backend whose CPU is
+            # measured: without them all of a query's CPU is in its backend, for every server.
+            connection.execute(f"ALTER DATABASE {database} SET max_parallel_workers_per_gather = 0")
         self.created.append(database)
         return _with_database(self.server_url, database)
 

@@ -72,11 +72,11 @@ class Meter:
     pgid: int
     database: str | None = None
 
-    def cpu_seconds(self) -> float:
-        """User + system CPU seconds of every process in the group (and of its reaped
-        children), and of every backend connected to the database."""
+    def snapshot(self) -> dict[int, int]:
+        """CPU ticks (user + system, and of reaped children) of every process in the group
+        and of every backend connected to the database, by process id."""
         title = f" {self.database} ".encode() if self.database else None
-        total = 0
+        ticks = {}
         for entry in os.scandir("/proc"):
             if not entry.name.isdigit():
                 continue
@@ -92,8 +92,16 @@ class Meter:
             except OSError:  # the process ended meanwhile
                 continue
             if ours:
-                total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
-        return total / _TICKS
+                # utime stime cutime cstime
+                ticks[int(entry.name)] = sum(int(value) for value in fields[11:15])
+        return ticks
+
+    def since(self, before: dict[int, int]) -> float:
+        """CPU seconds spent since the snapshot `before`, by the processes alive now: a
+        backend that ended meanwhile (a connection closed at its maximum age) takes its
+        CPU with it, rather than taking its whole past off the sum."""
+        after = self.snapshot()
+        return sum(max(ticks - before.get(pid, 0), 0) for pid, ticks in after.items()) / _TICKS
 
 
 def worker_memory_kib(pgid: int) -> list[int]:
@@ -153,12 +161,12 @@ def run_wrk(url: str, request: Request, meter: Meter, seconds: int, connections:
         str(LUA_SCRIPT),
         target,
     ]
-    before = meter.cpu_seconds()
+    before = meter.snapshot()
     output = subprocess.run(
         command, env=env, capture_output=True, text=True, check=True, timeout=seconds + 120
     ).stdout
     _settle()
-    after = meter.cpu_seconds()
+    cpu_seconds = meter.since(before)
     match = _RESULT.search(output)
     if not match:
         raise RuntimeError(f"wrk printed no result:\n{output}")
@@ -168,7 +176,7 @@ def run_wrk(url: str, request: Request, meter: Meter, seconds: int, connections:
         # The requests still on their way when wrk stopped may have deleted their heroes too.
         request.ids.next -= values["requests"] + connections
     return Sample(
-        cpu_seconds=after - before,
+        cpu_seconds=cpu_seconds,
         requests=values["requests"],
         seconds=values["duration_us"] / 1e6,
         errors=errors,
@@ -209,7 +217,7 @@ def answered_as_expected(request: Request, status: int) -> bool:
 def run_sequential(url: str, request: Request, meter: Meter, count: int, accept: str) -> Sample:
     """Sends `count` requests one after another: warm-ups, and pages too slow for wrk."""
     errors = 0
-    before = meter.cpu_seconds()
+    before = meter.snapshot()
     started = time.monotonic()
     for _ in range(count):
         try:
@@ -222,4 +230,4 @@ def run_sequential(url: str, request: Request, meter: Meter, count: int, accept:
         errors += not answered_as_expected(request, status) or redirected
     seconds = time.monotonic() - started
     _settle()
-    return Sample(meter.cpu_seconds() - before, count, seconds, errors)
+    return Sample(meter.since(before), count, seconds, errors)

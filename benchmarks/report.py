@@ -531,7 +531,9 @@ def markdown(figures: dict, chart_name: str) -> str:
         " server's process group from `/proc/<pid>/stat`, and on PostgreSQL of every"
         " backend connected to the server's own database, before and after each wrk run,"
         " divided by the requests wrk completed. A backend that ends within a run (a pool's"
-        " overflow connection) takes its CPU with it. Any 4xx or 5xx fails the run.",
+        " overflow connection, a connection at its maximum age) takes its CPU with it;"
+        " parallel query is off in the benchmark's databases, so that a query's CPU is all"
+        " in its backend. Any 4xx or 5xx fails the run.",
         "- Memory: VmRSS of every worker process (each Python process without a Python child,"
         " so not a master) after the run.",
         "- The admin pages: the changelist and its search, logged in as a superuser,"
