@@ -8,6 +8,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from benchmarks.servers import create_user, gunicorn, sqlite_url
 from tests.system.clients import HttpClient
+from tests.system.served import logged
 
 REQUESTS_PER_KIND = 40
 
@@ -35,6 +36,12 @@ def _traffic(url: str, token: str) -> list[tuple[str, int, str]]:
         return list(pool.map(send, [kind for kind in kinds for _ in range(REQUESTS_PER_KIND)]))
 
 
+def _access_lines(log: str) -> dict[str, dict]:
+    """gunicorn's JSON access lines in the log, by request id."""
+    lines = (json.loads(line) for line in log.splitlines() if line.startswith("{"))
+    return {line["request_id"]: line for line in lines if line["logger"] == "gunicorn.access"}
+
+
 def test_metrics_sum_over_workers_and_logs_are_json(tmp_path):
     database_url = sqlite_url(tmp_path / "db.sqlite3")
     metrics_dir = tmp_path / "metrics"
@@ -51,7 +58,13 @@ def test_metrics_sum_over_workers_and_logs_are_json(tmp_path):
         token = create_user(database_url, "writer", "pw", permissions=("add_hero",))
         sent = _traffic(server.url, token)
         scrape = HttpClient(server.url).request("GET", "/metrics/")
-        log = server.log()
+        # gunicorn writes each access line after its response: wait for every request's.
+        ids = {request_id for _, _, request_id in sent}
+        log = logged(
+            server,
+            lambda log: ids <= _access_lines(log).keys(),
+            what=f"access lines of all {len(ids)} requests",
+        )
 
     assert scrape.status == HTTPStatus.OK
     counts = {
@@ -81,7 +94,7 @@ def test_metrics_sum_over_workers_and_logs_are_json(tmp_path):
 
     lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
     assert len(lines) == len(log.splitlines())  # every line is a JSON object
-    access = {line["request_id"]: line for line in lines if line["logger"] == "gunicorn.access"}
+    access = _access_lines(log)
     for _kind, status, request_id in sent:
         assert access[request_id]["status"] == status
     warnings = [line for line in lines if line["logger"] == "django.request"]
