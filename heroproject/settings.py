@@ -9,6 +9,7 @@ from csp.constants import NONE, SELF, UNSAFE_HASHES
 from django.core.exceptions import ImproperlyConfigured
 
 from heroes.guards.policies import TEMPLATE_STYLE_ATTRIBUTES, source_hash
+from heroproject import speed_switches
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -257,6 +258,16 @@ CORS_PREFLIGHT_MAX_AGE = 86_400  # seconds; browsers may cap it lower (Chromium:
 
 # Plain JSON reads of one hero skip the rest of DRF's dispatch (heroes.speed.shortcut).
 HEROES_READ_SHORTCUT = True
+
+# The speed layer (heroes.speed), to measure or rule out: HEROES_SPEED=0 switches it all
+# off, HEROES_SPEED_OFF=cookieless,reads the modules named. Each module off takes the stock
+# Django/DRF way to the same answers (heroproject.speed_switches).
+HEROES_SPEED_OFF = speed_switches.switched_off(
+    env_bool("HEROES_SPEED", default=True), env_list("HEROES_SPEED_OFF")
+)
+MIDDLEWARE = speed_switches.plain(MIDDLEWARE, HEROES_SPEED_OFF)
+AUTHENTICATION_BACKENDS = speed_switches.plain(AUTHENTICATION_BACKENDS, HEROES_SPEED_OFF)
+REST_FRAMEWORK = speed_switches.plain_rest_framework(REST_FRAMEWORK, HEROES_SPEED_OFF)
 
 # With 1, PUT, PATCH and DELETE of a hero answer 428 unless they send If-Match (its ETag),
 # so no client overwrites a change it has not seen.

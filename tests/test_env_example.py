@@ -12,7 +12,7 @@ INTERNAL = {"DJANGO_SETTINGS_MODULE", "GUNICORN"}
 
 
 NAME = re.compile(
-    r"""["']((?:DJANGO|GUNICORN)_[A-Z_]+|DATABASE_URL|PORT|WEB_CONCURRENCY"""
+    r"""["']((?:DJANGO|GUNICORN)_[A-Z_]+|HEROES_SPEED(?:_OFF)?|DATABASE_URL|PORT|WEB_CONCURRENCY"""
     r"""|PROMETHEUS_MULTIPROC_DIR)["']"""
 )
 SHELL_DEFAULT = re.compile(r"\$\{((?:[A-Z]+_)*[A-Z]+):-")
@@ -49,7 +49,9 @@ print(json.dumps({name: repr(getattr(s, name)) for name in sorted(dir(s)) if nam
 
 
 def _settings_with(env: dict[str, str]) -> dict:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE"))}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE", "HEROES_"))
+    }
     result = subprocess.run(
         [sys.executable, "-c", SETTINGS_SHOWN],
         cwd=settings.BASE_DIR,

@@ -6,6 +6,8 @@ import sys
 import pytest
 from django.conf import settings
 
+from heroproject import speed_switches
+
 
 def _load_settings(**env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
@@ -177,3 +179,67 @@ def test_history_days_must_be_a_whole_number(days):
 def test_history_days_come_from_the_environment():
     assert _load_settings(DJANGO_SECRET_KEY="x" * 50, DJANGO_HISTORY_DAYS="90").returncode == 0
     assert settings.HISTORY_DAYS is None  # the default: keep everything
+
+
+SERVER_LOADED = """
+import json
+from django.conf import settings as s
+from django.contrib.auth import get_backends
+from rest_framework.settings import api_settings as drf
+from heroproject.wsgi import application  # loads every middleware, as a server's worker does
+names = ["DEFAULT_AUTHENTICATION_CLASSES", "DEFAULT_RENDERER_CLASSES", "DEFAULT_PARSER_CLASSES"]
+classes = [c for name in names for c in getattr(drf, name)]
+classes += [drf.DEFAULT_CONTENT_NEGOTIATION_CLASS, *(type(b) for b in get_backends())]
+paths = [*s.MIDDLEWARE, *(f"{c.__module__}.{c.__qualname__}" for c in classes)]
+print(json.dumps({"off": sorted(s.HEROES_SPEED_OFF), "paths": paths}))
+"""
+
+
+def _server_loaded(**env: str) -> dict:
+    """What a server's worker, started with `env`, switches off and runs."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "HEROES_"))}
+    result = subprocess.run(
+        [sys.executable, "-c", SERVER_LOADED],
+        cwd=settings.BASE_DIR,
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "heroproject.settings",
+            "DJANGO_SECRET_KEY": "k" * 50,
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("module", speed_switches.MODULES)
+def test_server_with_speed_module_off_loads_without_it(module):
+    loaded = _server_loaded(HEROES_SPEED_OFF=module)
+
+    assert loaded["off"] == [module]
+    assert not [path for path in loaded["paths"] if path.startswith(f"heroes.speed.{module}.")]
+
+
+def test_server_with_speed_off_loads_no_speed_class():
+    loaded = _server_loaded(HEROES_SPEED="0", HEROES_SPEED_OFF="")
+
+    assert loaded["off"] == sorted(speed_switches.MODULES)
+    assert not [path for path in loaded["paths"] if path.startswith("heroes.speed.")]
+    assert "django.contrib.messages.middleware.MessageMiddleware" in loaded["paths"]
+
+
+def test_server_by_default_runs_every_speed_module():
+    assert _server_loaded()["off"] == []
+
+
+def test_speed_off_naming_no_module_refuses_to_start_naming_it():
+    result = _load_settings(DJANGO_SECRET_KEY="x" * 50, HEROES_SPEED_OFF="cookieless, readz")
+
+    assert result.returncode != 0
+    error = result.stderr.strip().splitlines()[-1]
+    assert error.startswith("django.core.exceptions.ImproperlyConfigured: HEROES_SPEED_OFF")
+    assert "readz" in error
+    assert "cookieless," not in error.split("(")[0]

@@ -73,7 +73,7 @@ def readiness_problem() -> str | None:
                 cursor.execute("SELECT current_setting('transaction_read_only')")
                 if cursor.fetchone()[0] == "on":
                     return "The database is read-only."
-        tallies.total()
+        tallies.total()  # as lists read it (not at all with heroes.speed.tallies off)
     except DatabaseError as error:
         reason = unavailable_reason(error)
         if reason is None:

@@ -9,6 +9,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from heroes import speed
 from heroes.api import conditional
 from heroes.api.filters import (
     ORDERING_FIELDS,
@@ -25,7 +26,7 @@ from heroes.api.schema import HERO_OPERATIONS, HeroAutoSchema
 from heroes.api.serializers import HeroSerializer, HeroVersionSerializer
 from heroes.history.versions import public_versions
 from heroes.models import Hero
-from heroes.speed import reads, saving, shortcut
+from heroes.speed import reads, saving, shortcut, tallies
 
 PAGE_PARAMETERS = {HeroPagination.limit_query_param, HeroPagination.offset_query_param}
 AGE_RANGE_PARAMETERS = {"age__gte", "age__lte"}
@@ -55,47 +56,65 @@ class HeroViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
         return super().dispatch(request, *args, **kwargs)
 
     def list(self, request, *args, **kwargs):
-        # JSON pages are built from rows (heroes.speed.reads); the browsable API's from
-        # instances. Both count every hero from the tally when nothing filters them.
-        fields = reads.public_fields(self.get_serializer_class())
-        if fields is None or not reads.wants_json(request):
+        if not reads.wants_json(request):
             return self.list_instances(request, *args, **kwargs)
+        # JSON pages are built from rows (heroes.speed.reads), or through the serializer
+        # with it off; the browsable API's from instances. All count every hero from the
+        # tally when nothing filters them.
+        fields = reads.public_fields(self.get_serializer_class()) if speed.on("reads") else None
         # Each row ends with the hero's version, for the page's ETag.
-        columns = (*fields, "version")
-        parameters = set(request.query_params) - PAGE_PARAMETERS
-        if not parameters:
-            SingleValueFilter().filter_queryset(request, None, self)  # limit, offset once
-            heroes = reads.AllInIdOrder(self.get_queryset(), columns)
+        columns = None if fields is None else (*fields, "version")
+        page = self.paginate_queryset(self.heroes_to_page(request, columns))
+        if fields is None:
+            results = self.get_serializer(page, many=True).data
+            # The rows the reads path tags: the same values, in the serializer's order.
+            rows = [
+                (*item.values(), hero.version) for item, hero in zip(results, page, strict=True)
+            ]
         else:
-            queryset = self.filter_queryset(self.get_queryset())  # validates every parameter
-            heroes = queryset.values_list(*columns)
-            filters = parameters - ORDER_PARAMETERS
-            if parameters == AGE_RANGE_PARAMETERS:
-                # As django-filter read them (empty means no bound): its own form fields.
-                low, high = (
-                    HeroFilterSet.clean_parameter(request.query_params, name)
-                    for name in ("age__gte", "age__lte")
-                )
-                if low is not None and high is not None:
-                    heroes = reads.FewAgesInIdOrder(queryset, columns, low, high)
-            elif not filters:
-                heroes = reads.Tallied(heroes, reads.every_hero_count)
-            elif filters == {"age__isnull"}:
-                without = HeroFilterSet.clean_parameter(request.query_params, "age__isnull")
-                count = (
-                    reads.every_hero_count
-                    if without is None
-                    else partial(reads.with_or_without_age_count, without)
-                )
-                heroes = reads.Tallied(heroes, count)
-        rows = self.paginate_queryset(heroes)
+            rows, results = page, reads.as_dicts((row[:-1] for row in page), fields)
         etag = conditional.list_etag(request.build_absolute_uri(), self.paginator.count, rows)
         not_modified = conditional.not_modified(request, etag)
         if not_modified is not None:
             return not_modified
-        response = self.get_paginated_response(reads.as_dicts((row[:-1] for row in rows), fields))
+        response = self.get_paginated_response(results)
         response["ETag"] = etag
         return response
+
+    def heroes_to_page(self, request, columns: tuple[str, ...] | None):
+        """What the paginator pages: rows of `columns`, or heroes when None.
+
+        Counted by the tallies where they can (heroes.speed.tallies), else by COUNT(*).
+        """
+        parameters = set(request.query_params) - PAGE_PARAMETERS
+        if not parameters:
+            SingleValueFilter().filter_queryset(request, None, self)  # limit, offset once
+            return reads.AllInIdOrder(self.get_queryset(), columns)
+        queryset = self.filter_queryset(self.get_queryset())  # validates every parameter
+        heroes = queryset if columns is None else queryset.values_list(*columns)
+        filters = parameters - ORDER_PARAMETERS
+        if parameters == AGE_RANGE_PARAMETERS:
+            # As django-filter read them (empty means no bound): its own form fields.
+            low, high = (
+                HeroFilterSet.clean_parameter(request.query_params, name)
+                for name in ("age__gte", "age__lte")
+            )
+            if low is None or high is None:
+                return heroes
+            if columns is None:
+                return reads.Tallied(heroes, partial(tallies.count_between, low, high))
+            return reads.FewAgesInIdOrder(queryset, columns, low, high)
+        if not filters:
+            return reads.Tallied(heroes, reads.every_hero_count)
+        if filters == {"age__isnull"}:
+            without = HeroFilterSet.clean_parameter(request.query_params, "age__isnull")
+            count = (
+                reads.every_hero_count
+                if without is None
+                else partial(reads.with_or_without_age_count, without)
+            )
+            return reads.Tallied(heroes, count)
+        return heroes
 
     def list_instances(self, request, *args, **kwargs):
         """The browsable API's page: from instances, through the serializer."""
@@ -106,8 +125,14 @@ class HeroViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
         return super().list(request, *args, **kwargs)
 
     def get_object(self) -> Hero:
-        # By a compiled query rather than queryset.get(), which compiles its SQL each time.
-        hero = reads.instance_by_id(Hero, self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+        raw_pk = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        if speed.on("reads"):
+            # By a compiled query rather than queryset.get(), which compiles its SQL each time.
+            hero = reads.instance_by_id(Hero, raw_pk)
+        else:
+            # The same id rules (plain digits, in the column's range), then the ORM.
+            pk = reads.parse_pk(Hero, raw_pk)
+            hero = None if pk is None else self.get_queryset().filter(pk=pk).first()
         if hero is None:
             raise NotFound("Hero not found")
         self.check_object_permissions(self.request, hero)

@@ -4,6 +4,7 @@ from django.db import models
 from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 
+from heroes import speed
 from heroes.history.actors import current_command
 from heroes.speed import saving
 
@@ -39,8 +40,14 @@ class HeroChange(models.Model):
         if self._state.adding and getattr(HistoricalRecords.context, "request", None) is None:
             self.history_command = current_command()[:COMMAND_MAX_LENGTH]
         # An entry is only ever added: its INSERT's SQL is written once (heroes.speed.saving)
-        # rather than compiled on every write of a hero.
-        if self._state.adding and self.pk is None and not args and set(kwargs) <= {"using"}:
+        # rather than compiled on every write of a hero; switched off, simple-history's way.
+        if (
+            speed.on("saving")
+            and self._state.adding
+            and self.pk is None
+            and not args
+            and set(kwargs) <= {"using"}
+        ):
             saving.save(self, using=kwargs.get("using"))
         else:
             super().save(*args, **kwargs)

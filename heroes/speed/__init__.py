@@ -23,4 +23,15 @@ Each module names the benchmark rows it pays for:
 - `messages`: message storage built only when a page uses it (one hero, every row).
 - `cors`: django-cors-headers' middleware, without copying every header of requests that
   send no Origin (one hero, every row).
+
+Each module can be switched off (HEROES_SPEED_OFF, heroproject.speed_switches), which
+leaves every answer the same: the ones in settings by their stock classes, the ones app
+code calls by asking `on()` and taking the plain ORM or DRF way when it says no.
 """
+
+from django.conf import settings
+
+
+def on(module: str) -> bool:
+    """Whether the module of heroes.speed named runs; read per call, so tests may switch it."""
+    return module not in settings.HEROES_SPEED_OFF

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
+from heroes import speed
 from heroes.speed import backends
 from heroes.speed.compiled_queries import CompiledQuery
 
@@ -23,14 +24,17 @@ def _columns_without_dates(model: type[Model]) -> list[str]:
 
 
 @cache
-def _token_with_user(token_model: type[Model]) -> tuple[CompiledQuery, list[str], list[str]]:
+def _token_with_user(
+    token_model: type[Model], with_permissions: bool
+) -> tuple[CompiledQuery, list[str], list[str]]:
     # Token.objects.select_related("user").get(key=key), as columns of both models, and
-    # the user's permissions, which a write checks next. Date and time columns, which
-    # SQLite returns as text to parse, load on first use if ever.
+    # the user's permissions, which a write checks next, for heroes.speed.backends (not for
+    # Django's ModelBackend, with it off). Date and time columns, which SQLite returns as
+    # text to parse, load on first use if ever.
     user_model = token_model._meta.get_field("user").related_model
     token_columns = _columns_without_dates(token_model)
     user_columns = _columns_without_dates(user_model)
-    permissions = backends.permission_names(OuterRef("user"))
+    permissions = backends.permission_names(OuterRef("user")) if with_permissions else {}
     query = CompiledQuery(
         lambda key: (
             token_model._default_manager.filter(key=key)
@@ -55,17 +59,20 @@ class CompiledTokenAuthentication(TokenAuthentication):
 
     def authenticate_credentials(self, key: str):
         token_model = self.get_model()
-        query, token_columns, user_columns = _token_with_user(token_model)
+        with_permissions = speed.on("backends")
+        query, token_columns, user_columns = _token_with_user(token_model, with_permissions)
         rows = query.rows(key)
         if not rows:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
-        *row, own_permissions, group_permissions = rows[0]
-        split = len(token_columns)
+        row = rows[0]
+        split, end = len(token_columns), len(token_columns) + len(user_columns)
         token = token_model.from_db("default", token_columns, row[:split])
         user_field = token_model._meta.get_field("user")
-        user = user_field.related_model.from_db("default", user_columns, row[split:])
+        user = user_field.related_model.from_db("default", user_columns, row[split:end])
         user_field.set_cached_value(token, user)
-        backends.remember_permissions(user, own_permissions, group_permissions)
+        if with_permissions:
+            own_permissions, group_permissions = row[end:]
+            backends.remember_permissions(user, own_permissions, group_permissions)
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         return user, token

@@ -4,7 +4,8 @@ Building and compiling a queryset costs more than running it for the one-row loo
 most API requests (a hero by id, a token, a user's permissions). A CompiledQuery is still
 written with the ORM, so quoting and backend differences stay Django's; it is compiled
 the first time it runs on a database, with marker values standing in for the
-parameters, and later runs only swap the values in.
+parameters, and later runs only swap the values in. Switched off, each run builds and
+runs the queryset with the values, as ordinary ORM code does.
 """
 
 from collections.abc import Callable, Sequence
@@ -14,6 +15,15 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.models import QuerySet
 
+from heroes import speed
+
+# The suffixes a query may have, and the slice of its queryset each stands for.
+_SLICES = {
+    "": lambda: slice(None),
+    " LIMIT %s": lambda limit: slice(0, limit),
+    " LIMIT %s OFFSET %s": lambda limit, offset: slice(offset, offset + limit),
+}
+
 
 class CompiledQuery:
     """`build(*markers)` returns a queryset whose only parameters are the markers."""
@@ -21,6 +31,10 @@ class CompiledQuery:
     def __init__(self, build: Callable[..., QuerySet], *markers: object, suffix: str = ""):
         if len(set(markers)) != len(markers):
             raise ImproperlyConfigured("CompiledQuery markers must be distinct.")
+        if suffix not in _SLICES:
+            raise ImproperlyConfigured(
+                f"CompiledQuery suffixes are {list(_SLICES)}, not {suffix!r}."
+            )
         self.build = build
         self.markers = markers
         # Appended SQL with its own trailing %s parameters, e.g. " LIMIT %s OFFSET %s".
@@ -42,6 +56,9 @@ class CompiledQuery:
 
     def rows(self, *values: object, using: str = "default", extra: Sequence = ()) -> list[tuple]:
         """Runs the query with `values` in place of the markers (and `extra` for the suffix)."""
+        if not speed.on("compiled_queries"):
+            queryset = self.build(*values).using(using)
+            return list(queryset[_SLICES[self.suffix](*extra)])
         compiled = self._compiled.get(using)
         if compiled is None:
             compiled = self._compiled[using] = self._compile(using)

@@ -181,7 +181,8 @@ class FewAgesInIdOrder:
 
     def count(self) -> int:
         # Exact: the per-age tally, added up over the range, instead of COUNT(*).
-        return tallies.count_between(self.ages.start, self.ages.stop - 1)
+        tallied = tallies.count_between(self.ages.start, self.ages.stop - 1, self.queryset.db)
+        return self.queryset.count() if tallied is None else tallied
 
     def __getitem__(self, page: slice) -> list[tuple]:
         if len(self.ages) > self.MAX_AGES or page.stop > self.MAX_ROWS:

@@ -13,6 +13,10 @@ row deleted meanwhile writes nothing and raises DoesNotExist instead of insertin
 A field named `version` counts the writes to a row, as Hero.save() counts them: the
 UPDATE adds one to it, and with `if_version` it writes only a row still at that version,
 a check and a write with no window between them.
+
+Switched off, the same rules hold through Model.save() and the public ORM, in one
+transaction: an INSERT by Model.save(), an update by a conditional QuerySet.update() that
+adds one to `version` with F(), and the row read back.
 """
 
 from collections.abc import Iterable, Iterator
@@ -21,7 +25,9 @@ from functools import cache
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, router, transaction
-from django.db.models import Field, Model, signals
+from django.db.models import F, Field, Model, signals
+
+from heroes import speed
 
 VERSION = "version"
 
@@ -52,15 +58,25 @@ def save(
         unknown = fields - {field.name for field in model._meta.concrete_fields}
         if unknown:
             raise ValueError(f"update_fields names no concrete field: {sorted(unknown)}")
+    if if_version is not None and _version_field(model) is None:
+        raise ValueError(f"{model._meta.object_name} has no {VERSION} field to check.")
+    plain = not speed.on("saving")
+    if plain and adding:
+        # Model.save() itself, not the model's override that sent the instance here.
+        with transaction.atomic(using=using):
+            Model.save(instance, force_insert=True, using=using)
+        return
     # With receivers, one transaction holds their writes and this one; without, the single
-    # statement is atomic on its own.
+    # statement is atomic on its own. The plain way's read-back is a second statement.
     receivers = signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model)
-    with transaction.atomic(using=using) if receivers else nullcontext():
+    with transaction.atomic(using=using) if receivers or plain else nullcontext():
         signals.pre_save.send(
             sender=model, instance=instance, raw=False, using=using, update_fields=fields
         )
         if adding:
             _insert(instance, using)
+        elif plain:
+            _update_through_orm(instance, using, fields, if_version)
         else:
             _update(instance, using, fields, if_version)
         instance._state.adding = False
@@ -73,6 +89,32 @@ def save(
             raw=False,
             using=using,
         )
+
+
+def _update_through_orm(
+    instance: Model, using: str, update_fields: frozenset[str] | None, if_version: int | None
+) -> None:
+    """_update() by the public ORM: a conditional QuerySet.update(), then the row read back."""
+    model = type(instance)
+    version = _version_field(model)
+    values = {
+        field.attname: field.pre_save(instance, add=False)
+        for field in model._meta.concrete_fields
+        if not field.primary_key
+        and field is not version
+        and (update_fields is None or field.name in update_fields)
+    }
+    stored = model._base_manager.using(using).filter(pk=instance.pk)
+    written = stored
+    if version is not None:
+        values[version.attname] = F(version.attname) + 1
+    if if_version is not None:
+        written = stored.filter(**{version.attname: if_version})
+    # Never Model.save()'s fallback to an INSERT: a row deleted meanwhile stays deleted.
+    if not written.update(**values):
+        raise _not_written(instance, using, if_version)
+    # The row as it now is, other writers' changes to the other fields included.
+    instance.refresh_from_db(using=using)
 
 
 def _insert(instance: Model, using: str) -> None:
@@ -108,17 +150,13 @@ def _update(
     pk = meta.pk.get_db_prep_value(instance.pk, connection)
     parameters = [*values, pk]
     if if_version is not None:
-        if version is None:
-            raise ValueError(f"{meta.object_name} has no {VERSION} field to check.")
         parameters.append(if_version)
     sql = _update_sql(model, tuple(f.name for f in fields), using, if_version is not None)
     with _statement(connection) as cursor:
         cursor.execute(sql, parameters)
         row = cursor.fetchone()
     if row is None:
-        if if_version is not None and model._default_manager.using(using).filter(pk=pk).exists():
-            raise VersionChanged(f"{meta.object_name} {instance.pk} is no longer {if_version}.")
-        raise model.DoesNotExist(f"{meta.object_name} {instance.pk} no longer exists.")
+        raise _not_written(instance, using, if_version)
     # The row as it now is, other writers' changes to the other fields included, converted
     # as the ORM converts what it reads.
     for field, converters, value in zip(
@@ -128,6 +166,18 @@ def _update(
         for convert in converters:
             value = convert(value, column, connection)
         setattr(instance, field.attname, value)
+
+
+def _not_written(instance: Model, using: str, if_version: int | None) -> Exception:
+    """Why an update wrote no row: it changed since `if_version`, or it is gone."""
+    model = type(instance)
+    name = f"{model._meta.object_name} {instance.pk}"
+    if (
+        if_version is not None
+        and model._default_manager.using(using).filter(pk=instance.pk).exists()
+    ):
+        return VersionChanged(f"{name} is no longer {if_version}.")
+    return model.DoesNotExist(f"{name} no longer exists.")
 
 
 @contextmanager

@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from heroes import speed
+
 
 class InspectOnceMixin:
     """A ModelSerializer that inspects its model once per class, not once per instance.
@@ -8,16 +10,20 @@ class InspectOnceMixin:
     validators, from the model every time a serializer is built, and the result never
     changes. Here it is derived once; each serializer binds its own copies of the fields.
     Nothing inside a field changes once it is built, so a shallow copy will do, and
-    validators keep no state between calls.
+    validators keep no state between calls. Switched off, it is ModelSerializer's own.
     """
 
     def get_fields(self) -> dict[str, serializers.Field]:
+        if not speed.on("serializers"):
+            return super().get_fields()
         fields = _FIELDS.get(type(self))
         if fields is None:
             fields = _FIELDS[type(self)] = super().get_fields()
         return {name: _copy(field) for name, field in fields.items()}
 
     def get_validators(self) -> list:
+        if not speed.on("serializers"):
+            return super().get_validators()
         validators = _VALIDATORS.get(type(self))
         if validators is None:
             validators = _VALIDATORS[type(self)] = super().get_validators()

@@ -8,15 +8,19 @@ first renderer writes it, with the ETag and headers the view would add (or a 304
 matching If-None-Match). A request this cannot answer
 exactly as DRF would (a query string, a format suffix, an Accept header that is not
 plain JSON, throttles or versioning on the view, any error) goes to DRF's dispatch.
+With heroes.speed.reads off, the object and its JSON come from the view's get_object() and
+serializer instead.
 """
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from rest_framework.exceptions import APIException
 from rest_framework.renderers import JSONRenderer
 from rest_framework.viewsets import GenericViewSet
 
+from heroes import speed
 from heroes.api import conditional
 from heroes.speed import reads
 
@@ -37,7 +41,8 @@ def read_one(view: GenericViewSet, request: HttpRequest, **kwargs) -> HttpRespon
     """The viewset's answer to a plain JSON read of one object, or None to let DRF answer."""
     lookup = view.lookup_url_kwarg or view.lookup_field
     if (
-        not settings.HEROES_READ_SHORTCUT
+        not speed.on("shortcut")
+        or not settings.HEROES_READ_SHORTCUT
         or not _plain_json_get(request)
         or kwargs.keys() != {lookup}
         or view.versioning_class is not None
@@ -48,27 +53,43 @@ def read_one(view: GenericViewSet, request: HttpRequest, **kwargs) -> HttpRespon
     if view.action != "retrieve" or view.get_throttles():
         return None
     renderer = view.get_renderers()[0]
-    serializer_class = view.get_serializer_class()
-    fields = reads.public_fields(serializer_class)
-    if fields is None:
-        return None
     if not isinstance(renderer, JSONRenderer):
         return None
+    read = _from_row if speed.on("reads") else _through_serializer
     try:
         view.perform_authentication(drf_request)
         view.check_permissions(drf_request)
-        instance = reads.instance_by_id(serializer_class.Meta.model, kwargs[lookup])
-        if instance is None:
-            return None  # DRF answers the 404
-        view.check_object_permissions(drf_request, instance)
+        found = read(view, kwargs[lookup])
+        if found is None:
+            return None  # DRF answers
+        instance, data = found
         etag = conditional.hero_etag(instance)
         response = conditional.not_modified(drf_request, etag)
     except (APIException, Http404, PermissionDenied):
         return None  # DRF's dispatch answers the error its own way
     if response is None:
-        data = {name: getattr(instance, name) for name in fields}
         response = HttpResponse(renderer.render(data, renderer.media_type), renderer.media_type)
         response["ETag"] = etag
     for name, value in view.default_response_headers.items():
         response[name] = value
     return response
+
+
+def _from_row(view: GenericViewSet, raw_pk: str) -> tuple[Model, dict] | None:
+    """The object and its JSON from its row (heroes.speed.reads), or None: DRF answers."""
+    serializer_class = view.get_serializer_class()
+    fields = reads.public_fields(serializer_class)
+    if fields is None:
+        return None
+    instance = reads.instance_by_id(serializer_class.Meta.model, raw_pk)
+    if instance is None:
+        return None  # DRF answers the 404
+    view.check_object_permissions(view.request, instance)
+    return instance, {name: getattr(instance, name) for name in fields}
+
+
+def _through_serializer(view: GenericViewSet, raw_pk: str) -> tuple[Model, dict]:
+    """The object and its JSON by the view's get_object() and serializer (reads off)."""
+    instance = view.get_object()  # its 404, and the object's permissions
+    view.format_kwarg = None  # as DRF's initial() sets it: read_one takes no format suffix
+    return instance, view.get_serializer(instance).data

@@ -5,6 +5,13 @@ from heroes.models import Hero
 from heroes.speed import saving
 
 
+@pytest.fixture(autouse=True, params=["saving on", "saving off"])
+def _both_ways(request, settings) -> None:
+    # The model's rules hold either way: one statement, or Model.save() and the public ORM.
+    if request.param == "saving off":
+        settings.HEROES_SPEED_OFF = settings.HEROES_SPEED_OFF | {"saving"}
+
+
 @pytest.fixture
 def saves() -> list[tuple]:
     """What pre_save and post_save receivers were told, in order."""

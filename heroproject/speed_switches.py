@@ -1,0 +1,99 @@
+"""Which modules of heroes.speed run: HEROES_SPEED and HEROES_SPEED_OFF, for settings.
+
+Strings only, and no app code: settings read this before any app loads, and tests build
+the settings of a switched-off module with the same functions. The benchmark's ablation
+starts one server per module with HEROES_SPEED_OFF=<module>, so these names are its
+interface. Modules that app code calls read settings.HEROES_SPEED_OFF at run time
+(heroes.speed.on); the ones below plug in through settings, so they switch here.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+
+# Every module of heroes/speed/ (tests/speed/test_switches.py checks it against the files).
+MODULES = (
+    "authentication",
+    "backends",
+    "compiled_queries",
+    "cookieless",
+    "cors",
+    "messages",
+    "negotiation",
+    "parsers",
+    "reads",
+    "renderers",
+    "saving",
+    "serializers",
+    "shortcut",
+    "tallies",
+)
+
+# A class in settings that belongs to a module: the module, and the stock class that does
+# the same work without it (None: nothing, as the middleware only short-cuts the rest).
+STOCK = {
+    "heroes.speed.cors.CorsMiddleware": ("cors", "corsheaders.middleware.CorsMiddleware"),
+    "heroes.speed.cookieless.CookielessAPIMiddleware": ("cookieless", None),
+    "heroes.speed.messages.LazyMessageMiddleware": (
+        "messages",
+        "django.contrib.messages.middleware.MessageMiddleware",
+    ),
+    "heroes.speed.backends.CompiledModelBackend": (
+        "backends",
+        "django.contrib.auth.backends.ModelBackend",
+    ),
+    "heroes.speed.authentication.CompiledTokenAuthentication": (
+        "authentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ),
+    "heroes.speed.authentication.CookieSessionAuthentication": (
+        "authentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ),
+    "heroes.speed.renderers.ORJSONRenderer": ("renderers", "rest_framework.renderers.JSONRenderer"),
+    "heroes.speed.negotiation.CachedContentNegotiation": (
+        "negotiation",
+        "rest_framework.negotiation.DefaultContentNegotiation",
+    ),
+    # The hardened JSON parser that ORJSONParser extends: its 400s are the API's, not speed.
+    "heroes.speed.parsers.ORJSONParser": ("parsers", "heroes.guards.parsers.JSONParser"),
+}
+REST_FRAMEWORK_LISTS = (
+    "DEFAULT_AUTHENTICATION_CLASSES",
+    "DEFAULT_RENDERER_CLASSES",
+    "DEFAULT_PARSER_CLASSES",
+)
+REST_FRAMEWORK_CLASSES = ("DEFAULT_CONTENT_NEGOTIATION_CLASS",)
+
+
+def switched_off(speed: bool, off: list[str]) -> frozenset[str]:
+    """The modules off: all of them without `speed`, else those named in `off`."""
+    unknown = sorted(set(off) - set(MODULES))
+    if unknown:
+        raise ImproperlyConfigured(
+            f"HEROES_SPEED_OFF names no module of heroes/speed/: {', '.join(unknown)} "
+            f"(the modules: {', '.join(MODULES)})."
+        )
+    return frozenset(off) if speed else frozenset(MODULES)
+
+
+def plain(paths: list[str], off: frozenset[str]) -> list[str]:
+    """`paths` (middleware, backends, DRF classes) with switched-off modules' classes stock."""
+    result = []
+    for path in paths:
+        module, stock = STOCK.get(path, (None, path))
+        if module not in off:
+            result.append(path)
+        elif stock is not None:
+            result.append(stock)
+    return result
+
+
+def plain_rest_framework(config: dict, off: frozenset[str]) -> dict:
+    """DRF's settings with switched-off modules' classes stock."""
+    config = {**config}
+    for name in REST_FRAMEWORK_LISTS:
+        if name in config:
+            config[name] = plain(config[name], off)
+    for name in REST_FRAMEWORK_CLASSES:
+        if name in config:
+            (config[name],) = plain([config[name]], off)
+    return config
