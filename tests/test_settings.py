@@ -96,7 +96,11 @@ def test_postgres_url_gets_psycopg_and_no_sqlite_options():
         5433,
         "heroes",
     )
-    assert database["OPTIONS"] == {"pool": {"min_size": 1, "max_size": 4, "timeout": 5.0}}
+    assert database["OPTIONS"] == {
+        "pool": {"min_size": 1, "max_size": 4, "timeout": 5.0},
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+    }
     assert database["CONN_MAX_AGE"] == 0  # the pool keeps the connections
     assert database["CONN_HEALTH_CHECKS"] is True
 
@@ -112,7 +116,19 @@ def test_postgres_pool_sizes_come_from_the_environment():
     assert database["OPTIONS"] == {
         "sslmode": "require",
         "pool": {"min_size": 2, "max_size": 4, "timeout": 1.5},
+        "server_side_binding": True,
+        "prepare_threshold": 5,
     }
+
+
+def test_postgres_prepared_statements_are_off_with_an_empty_threshold():
+    database = _settings_json(
+        DATABASE_URL="postgres://hero:pw@db.example.com:5433/heroes",
+        DJANGO_DB_PREPARE_THRESHOLD="",
+    )["DATABASES"]["default"]
+
+    assert "server_side_binding" not in database["OPTIONS"]
+    assert "prepare_threshold" not in database["OPTIONS"]
 
 
 def test_https_settings_are_on_by_default_in_production():
