@@ -1,20 +1,23 @@
 """The servers under test, each on its own copy of the same database.
 
-The project is served as `make run` serves it (nginx in front of gunicorn's sync worker);
-the peers as their own docs serve them: FastAPI with uvicorn, django-ninja and the floor
-with gunicorn. One worker process each for the one-connection rounds; under load, the
-worker count each one's docs recommend (`production_workers`). The serving candidates
-serve the same project another way, to compare the CPU each way of serving costs.
+One serving boundary: every server is measured as its app server alone, served as its own
+docs serve it. The project by gunicorn's sync worker with its gunicorn.conf.py; FastAPI
+with uvicorn; django-ninja and the floor with gunicorn. The peers come twice: as the
+tutorials write them, and matched to the project's work (its token scheme, model
+permissions on writes, a history row and a version per write, ETags, 201 with Location,
+the count envelope). What nginx costs is its own server, the proxy: the project behind
+nginx as `make run` serves it, nginx's processes metered apart from gunicorn's.
+
+One worker process each for the one-connection rounds; under load, the worker count each
+one's docs recommend (`production_workers`).
 """
 
 import json
 import os
 import re
-import sys
-import tempfile
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from http.cookiejar import CookieJar
@@ -22,7 +25,7 @@ from pathlib import Path
 
 from benchmarks import peer_venv
 from benchmarks.dataset import ADMIN_PASSWORD, ADMIN_USER, Dataset
-from benchmarks.measure import Meter
+from benchmarks.proc import Meter
 from benchmarks.servers import (
     BASE_DIR,
     Server,
@@ -34,32 +37,33 @@ from benchmarks.servers import (
     stop,
 )
 
-PROJECT, FASTAPI, NINJA, FLOOR = "project", "fastapi", "ninja", "floor"
-PEERS = [PROJECT, FASTAPI, NINJA, FLOOR]
+PROJECT, PROXY, FLOOR = "project", "proxy", "floor"
+FASTAPI_MATCHED, NINJA_MATCHED = "fastapi_matched", "ninja_matched"
+FASTAPI, NINJA = "fastapi", "ninja"
+# The servers every row of every table size runs on; the proxy runs beside them at the
+# smallest table, on the rows `endpoints.PROXY_ROWS` names.
+PEERS = [PROJECT, FASTAPI_MATCHED, NINJA_MATCHED, FASTAPI, NINJA, FLOOR]
+SERVERS = [*PEERS, PROXY]
+MATCHED = {FASTAPI_MATCHED, NINJA_MATCHED}
 PEERS_DIR = BASE_DIR / "benchmarks" / "peers"
-# gunicorn alone, with its sync worker (a worker per connection) or its threaded one.
-GUNICORN_SYNC, GUNICORN_GTHREAD, GUNICORN_GEVENT = "gunicorn", "gthread", "gevent"
-GRANIAN, GRANIAN_BEHIND_NGINX = "granian", "nginx-granian"
-CANDIDATES = {
-    GUNICORN_SYNC: {},
-    GUNICORN_GTHREAD: {"GUNICORN_CMD_ARGS": "--worker-class gthread --threads 4"},
-    GUNICORN_GEVENT: {"GUNICORN_CMD_ARGS": "--worker-class gevent --worker-connections 1000"},
-    GRANIAN: {},
-    GRANIAN_BEHIND_NGINX: {},
-}
 LABELS = {
-    PROJECT: "Django project (nginx + gunicorn)",
-    FASTAPI: "FastAPI + SQLModel (uvicorn)",
-    NINJA: "django-ninja (gunicorn)",
+    PROJECT: "Django project (gunicorn)",
+    FASTAPI_MATCHED: "FastAPI + SQLModel, same work (uvicorn)",
+    NINJA_MATCHED: "django-ninja, same work (gunicorn)",
+    FASTAPI: "FastAPI + SQLModel tutorial (uvicorn)",
+    NINJA: "django-ninja tutorial (gunicorn)",
     FLOOR: "bare WSGI floor (gunicorn)",
-    GUNICORN_SYNC: "Django project, gunicorn sync alone",
-    GUNICORN_GTHREAD: "Django project, gunicorn gthread alone",
-    GUNICORN_GEVENT: "Django project, gunicorn gevent alone",
-    GRANIAN: "Django project, granian alone",
-    GRANIAN_BEHIND_NGINX: "Django project, nginx + granian (kept-alive Unix socket)",
+    PROXY: "Django project behind nginx (nginx + gunicorn)",
 }
+# The Django admin, on the servers that have one.
+WITH_ADMIN = [
+    name
+    for name in (PROJECT, NINJA_MATCHED, NINJA)
+    if name == PROJECT or (PEERS_DIR / name / "admin.py").exists()
+]
 # Worker recycling would restart Django mid-run and bill its start-up to the requests.
 NO_RECYCLING = {"GUNICORN_MAX_REQUESTS": "0"}
+NGINX = "nginx"  # its master's and workers' command: the proxy's share, metered apart
 
 
 def _cpus() -> int:
@@ -68,7 +72,7 @@ def _cpus() -> int:
 
 def production_workers(name: str) -> int:
     """The worker processes each server's docs recommend on this machine."""
-    if name == FASTAPI:
+    if name in (FASTAPI, FASTAPI_MATCHED):
         return _cpus()  # FastAPI's "Server Workers": one per CPU core
     return 2 * _cpus() + 1  # gunicorn's: (2 x cores) + 1, as gunicorn.conf.py counts
 
@@ -94,28 +98,28 @@ class Running:
         """Its CPU: its processes, and its own PostgreSQL database's backends."""
         parts = urllib.parse.urlsplit(self.database)
         database = parts.path.lstrip("/") if parts.scheme.startswith("postgres") else None
-        return Meter(self.pgid, database)
+        return Meter(self.pgid, database, apart=NGINX if self.name == PROXY else None)
 
 
 def _log(logs: Path, name: str, dataset: Dataset, workers: int) -> Path:
     return logs / f"{name}-{dataset.kind}-{dataset.rows}-{workers}.log"
 
 
-def _project(dataset: Dataset, logs: Path, workers: int) -> Running:
-    database = dataset.copy_for(f"{PROJECT}{workers}")
-    log = _log(logs, PROJECT, dataset, workers)
+def start_project(
+    dataset: Dataset, logs: Path, workers: int, name: str = PROJECT, **env: str
+) -> Running:
+    """The project by gunicorn alone; `env` adds to its environment (HEROES_SPEED_OFF)."""
+    database = dataset.copy_for(f"{name}{workers}")
+    log = _log(logs, name, dataset, workers)
+    server = start_gunicorn(database, log, workers=workers, **NO_RECYCLING, **env)
+    return Running(name, server, database)
+
+
+def _proxy(dataset: Dataset, logs: Path, workers: int) -> Running:
+    database = dataset.copy_for(f"{PROXY}{workers}")
+    log = _log(logs, PROXY, dataset, workers)
     server = start_served(database, log, workers=workers, **NO_RECYCLING)
-    return Running(PROJECT, server, database)
-
-
-def _candidate(name: str) -> Callable[[Dataset, Path, int], Running]:
-    def start(dataset: Dataset, logs: Path, workers: int) -> Running:
-        database = dataset.copy_for(f"{name}{workers}")
-        log = _log(logs, name, dataset, workers)
-        env = {**NO_RECYCLING, **CANDIDATES[name]}
-        return Running(name, start_gunicorn(database, log, workers=workers, **env), database)
-
-    return start
+    return Running(PROXY, server, database)
 
 
 def _floor(dataset: Dataset, logs: Path, workers: int) -> Running:
@@ -130,100 +134,74 @@ def _floor(dataset: Dataset, logs: Path, workers: int) -> Running:
     return Running(FLOOR, server, database)
 
 
-def _fastapi(dataset: Dataset, logs: Path, workers: int) -> Running:
-    database = dataset.copy_for(f"{FASTAPI}{workers}")
-    port = free_port()
-    command = [
-        str(peer_venv.UVICORN),
-        "fastapi_heroes:app",
-        "--app-dir",
-        str(PEERS_DIR),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--loop",
-        "uvloop",
-        "--http",
-        "httptools",
-        *(["--workers", str(workers)] if workers > 1 else []),
-    ]
-    server = start_server(
-        command,
-        _log(logs, FASTAPI, dataset, workers),
-        env=server_env(database),
-        port=port,
-        health_path="/docs",
-    )
-    return Running(FASTAPI, server, database)
+def _uvicorn(name: str, health_path: str):
+    def start(dataset: Dataset, logs: Path, workers: int) -> Running:
+        database = dataset.copy_for(f"{name}{workers}")
+        port = free_port()
+        command = [
+            str(peer_venv.UVICORN),
+            f"{MODULES[name]}:app",
+            "--app-dir",
+            str(PEERS_DIR),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--loop",
+            "uvloop",
+            "--http",
+            "httptools",
+            *(["--workers", str(workers)] if workers > 1 else []),
+        ]
+        log = _log(logs, name, dataset, workers)
+        env = server_env(database)
+        server = start_server(command, log, env=env, port=port, health_path=health_path)
+        return Running(name, server, database)
+
+    return start
 
 
-def _ninja(dataset: Dataset, logs: Path, workers: int) -> Running:
-    database = dataset.copy_for(f"{NINJA}{workers}")
-    port = free_port()
-    command = [
-        str(peer_venv.GUNICORN),
-        "ninja_heroes.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--access-logfile",
-        "-",
-    ]
-    env = server_env(database, DJANGO_SETTINGS_MODULE="ninja_heroes.settings")
-    log = _log(logs, NINJA, dataset, workers)
-    # Started from its own folder: gunicorn would read the project's gunicorn.conf.py here.
-    server = start_server(command, log, env=env, port=port, health_path="/docs", cwd=PEERS_DIR)
-    return Running(NINJA, server, database)
+def _ninja(name: str, health_path: str):
+    def start(dataset: Dataset, logs: Path, workers: int) -> Running:
+        database = dataset.copy_for(f"{name}{workers}")
+        port = free_port()
+        command = [
+            str(peer_venv.GUNICORN),
+            f"{MODULES[name]}.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+        ]
+        env = server_env(database, DJANGO_SETTINGS_MODULE=f"{MODULES[name]}.settings")
+        log = _log(logs, name, dataset, workers)
+        # Started from its own folder: gunicorn would read the project's gunicorn.conf.py.
+        server = start_server(
+            command, log, env=env, port=port, health_path=health_path, cwd=PEERS_DIR
+        )
+        return Running(name, server, database)
+
+    return start
 
 
-def _granian(dataset: Dataset, logs: Path, workers: int) -> Running:
-    database = dataset.copy_for(GRANIAN)
-    port = free_port()
-    command = [
-        str(Path(sys.executable).with_name("granian")),
-        "--interface",
-        "wsgi",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--blocking-threads",
-        "1",
-        "--no-ws",
-        "--access-log",
-        "heroproject.wsgi:application",
-    ]
-    env = server_env(database)
-    server = start_server(command, _log(logs, GRANIAN, dataset, workers), env=env, port=port)
-    return Running(GRANIAN, server, database)
-
-
-def _granian_behind_nginx(dataset: Dataset, logs: Path, workers: int) -> Running:
-    database = dataset.copy_for(GRANIAN_BEHIND_NGINX)
-    port = free_port()
-    run_dir = Path(tempfile.mkdtemp(prefix="heroes-bench-"))
-    run_dir.chmod(0o755)  # nginx's workers run as nobody when started as root
-    env = server_env(
-        database,
-        PORT=str(port),
-        HEROES_RUN_DIR=str(run_dir),
-        GRANIAN=str(Path(sys.executable).with_name("granian")),
-        WEB_CONCURRENCY=str(workers),
-    )
-    server = start_server(
-        [str(BASE_DIR / "benchmarks" / "granian_behind_nginx.sh")],
-        _log(logs, GRANIAN_BEHIND_NGINX, dataset, workers),
-        env=env,
-        port=port,
-    )
-    return Running(GRANIAN_BEHIND_NGINX, server, database)
-
-
-_CANDIDATE_STARTERS = {GRANIAN: _granian, GRANIAN_BEHIND_NGINX: _granian_behind_nginx}
+# Each peer's module in benchmarks/peers/.
+MODULES = {
+    FASTAPI: "fastapi_heroes",
+    FASTAPI_MATCHED: "fastapi_matched",
+    NINJA: "ninja_heroes",
+    NINJA_MATCHED: "ninja_matched",
+}
+_STARTERS = {
+    PROJECT: start_project,
+    PROXY: _proxy,
+    FLOOR: _floor,
+    FASTAPI: _uvicorn(FASTAPI, "/docs"),
+    FASTAPI_MATCHED: _uvicorn(FASTAPI_MATCHED, "/heroes/?limit=1"),
+    NINJA: _ninja(NINJA, "/docs"),
+    NINJA_MATCHED: _ninja(NINJA_MATCHED, "/heroes/?limit=1"),
+}
 
 
 @contextmanager
@@ -234,11 +212,9 @@ def serve(
     with `production_workers`), and stops them afterwards, whatever happens."""
     with ExitStack() as stack:
         running = {}
-        starters = {PROJECT: _project, FASTAPI: _fastapi, NINJA: _ninja, FLOOR: _floor}
-        starters |= {name: _CANDIDATE_STARTERS.get(name, _candidate(name)) for name in CANDIDATES}
         for name in names:
             workers = production_workers(name) if production else 1
-            running[name] = start = starters[name](dataset, logs, workers)
+            running[name] = start = _STARTERS[name](dataset, logs, workers)
             stack.callback(stop, start.server.process)
         yield running
 

@@ -1,4 +1,4 @@
-"""Load from wrk, the server's CPU time and its workers' memory, read from /proc."""
+"""Load from wrk (or one request after another), and the server's CPU time it cost."""
 
 import os
 import re
@@ -9,8 +9,9 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.proc import Meter
+
 LUA_SCRIPT = Path(__file__).with_name("request.lua")
-_TICKS = os.sysconf("SC_CLK_TCK")
 _RESULT = re.compile(r"^WRK_RESULT (.*)$", re.MULTILINE)
 
 
@@ -40,9 +41,25 @@ class Request:
     if_none_match: str = ""
     status: int = 200  # what every answer must be (2xx for 200)
     ids: Ids | None = None
+    # The requests sent so far with a body that varies: a write whose body is the one
+    # before would let a server skip its UPDATE (SQLAlchemy does when nothing changed).
+    sent: int = 0
 
     def next_path(self) -> str:
         return self.path.format(id=self.ids.take()) if self.ids else self.path
+
+    @property
+    def varies(self) -> bool:
+        return "{n}" in self.body
+
+    def next_body(self) -> str:
+        """The body, "{n}" a number no request had, "{age}" 31 or 32 by its parity (as
+        request.lua writes them), so each write changes the row the one before left."""
+        if not self.varies:
+            return self.body
+        number = self.sent
+        self.sent += 1
+        return self.body.replace("{n}", str(number)).replace("{age}", str(31 + number % 2))
 
 
 @dataclass
@@ -54,79 +71,16 @@ class Sample:
     seconds: float
     errors: int = 0
     latency_us: dict[str, list[int]] = field(default_factory=dict)  # "p50"/"p99": per run
+    apart_cpu_seconds: float = 0.0  # the meter's processes counted apart (nginx)
 
     def add(self, other: "Sample") -> None:
         self.cpu_seconds += other.cpu_seconds
+        self.apart_cpu_seconds += other.apart_cpu_seconds
         self.requests += other.requests
         self.seconds += other.seconds
         self.errors += other.errors
         for key, values in other.latency_us.items():
             self.latency_us.setdefault(key, []).extend(values)
-
-
-@dataclass
-class Meter:
-    """Where a server spends its CPU: its process group, and on PostgreSQL the backends
-    serving its own database (they run outside the group, under the database server)."""
-
-    pgid: int
-    database: str | None = None
-
-    def snapshot(self) -> dict[int, int]:
-        """CPU ticks (user + system, and of reaped children) of every process in the group
-        and of every backend connected to the database, by process id."""
-        title = f" {self.database} ".encode() if self.database else None
-        ticks = {}
-        for entry in os.scandir("/proc"):
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = Path(entry.path, "stat").read_text()
-                # The command name may hold spaces and parentheses: split after its last one.
-                fields = stat[stat.rindex(")") + 2 :].split()
-                ours = int(fields[2]) == self.pgid
-                if not ours and title:
-                    # A backend's title: "postgres: USER DATABASE HOST(PORT) STATE".
-                    command = Path(entry.path, "cmdline").read_bytes()
-                    ours = command.startswith(b"postgres: ") and title in command
-            except OSError:  # the process ended meanwhile
-                continue
-            if ours:
-                # utime stime cutime cstime
-                ticks[int(entry.name)] = sum(int(value) for value in fields[11:15])
-        return ticks
-
-    def since(self, before: dict[int, int]) -> float:
-        """CPU seconds spent since the snapshot `before`, by the processes alive now: a
-        backend that ended meanwhile (a connection closed at its maximum age) takes its
-        CPU with it, rather than taking its whole past off the sum."""
-        after = self.snapshot()
-        return sum(max(ticks - before.get(pid, 0), 0) for pid, ticks in after.items()) / _TICKS
-
-
-def worker_memory_kib(pgid: int) -> list[int]:
-    """Resident memory of each worker in the group: every Python process without a Python
-    child (so not gunicorn's or uvicorn's master, nor nginx or a shell)."""
-    processes = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = Path(entry.path, "stat").read_text()
-            exe = os.readlink(Path(entry.path, "exe"))
-            cmdline = Path(entry.path, "cmdline").read_bytes()
-            status = Path(entry.path, "status").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        if int(fields[2]) != pgid or "python" not in Path(exe).name:
-            continue
-        if b"resource_tracker" in cmdline:  # multiprocessing's helper, not a worker
-            continue
-        rss = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
-        processes[int(entry.name)] = (int(fields[1]), int(rss[1]) if rss else 0)
-    parents = {parent for parent, _ in processes.values()}
-    return sorted(rss for pid, (_, rss) in processes.items() if pid not in parents)
 
 
 def _settle() -> None:
@@ -150,6 +104,8 @@ def run_wrk(url: str, request: Request, meter: Meter, seconds: int, connections:
     if request.ids:
         env.update(WRK_ID_FIRST=str(request.ids.next), WRK_ID_LAST=str(request.ids.last))
         target = url + "/"
+    if request.varies:
+        env["WRK_SEQUENCE_FIRST"] = str(request.sent)
     command = [
         "wrk",
         "-t1",
@@ -166,7 +122,7 @@ def run_wrk(url: str, request: Request, meter: Meter, seconds: int, connections:
         command, env=env, capture_output=True, text=True, check=True, timeout=seconds + 120
     ).stdout
     _settle()
-    cpu_seconds = meter.since(before)
+    cpu_seconds, apart_cpu_seconds = meter.since(before)
     match = _RESULT.search(output)
     if not match:
         raise RuntimeError(f"wrk printed no result:\n{output}")
@@ -175,8 +131,11 @@ def run_wrk(url: str, request: Request, meter: Meter, seconds: int, connections:
     if request.ids:
         # The requests still on their way when wrk stopped may have deleted their heroes too.
         request.ids.next -= values["requests"] + connections
+    # Past every number wrk may have sent, the cut-off requests' included.
+    request.sent += values["requests"] + connections
     return Sample(
         cpu_seconds=cpu_seconds,
+        apart_cpu_seconds=apart_cpu_seconds,
         requests=values["requests"],
         seconds=values["duration_us"] / 1e6,
         errors=errors,
@@ -187,7 +146,8 @@ def run_wrk(url: str, request: Request, meter: Meter, seconds: int, connections:
 def send(url: str, request: Request, accept: str = "application/json") -> tuple[int, str]:
     """One request with urllib; returns the status and the final URL (after redirects)."""
     headers = {"Accept": accept}
-    if request.body:
+    body = request.next_body()
+    if body:
         headers["Content-Type"] = "application/json"
     if request.authorization:
         headers["Authorization"] = request.authorization
@@ -197,7 +157,7 @@ def send(url: str, request: Request, accept: str = "application/json") -> tuple[
         headers["If-None-Match"] = request.if_none_match
     prepared = urllib.request.Request(
         url + request.next_path(),
-        data=request.body.encode() if request.body else None,
+        data=body.encode() if body else None,
         headers=headers,
         method=request.method,
     )
@@ -214,12 +174,25 @@ def answered_as_expected(request: Request, status: int) -> bool:
     return status == request.status or (request.status == 200 and 200 <= status < 300)
 
 
-def run_sequential(url: str, request: Request, meter: Meter, count: int, accept: str) -> Sample:
-    """Sends `count` requests one after another: warm-ups, and pages too slow for wrk."""
-    errors = 0
+def run_sequential(
+    url: str,
+    request: Request,
+    meter: Meter,
+    count: int,
+    accept: str,
+    *,
+    most_seconds: float | None = None,
+) -> Sample:
+    """Sends `count` requests one after another (or fewer, once `most_seconds` have gone
+    by: a warm-up of a page that takes a second needs no thirty): warm-ups, and pages too
+    slow for wrk."""
+    errors = sent = 0
     before = meter.snapshot()
     started = time.monotonic()
     for _ in range(count):
+        if sent and most_seconds is not None and time.monotonic() - started > most_seconds:
+            break
+        sent += 1
         try:
             status, final_url = send(url, request, accept)
         except OSError:
@@ -230,4 +203,5 @@ def run_sequential(url: str, request: Request, meter: Meter, count: int, accept:
         errors += not answered_as_expected(request, status) or redirected
     seconds = time.monotonic() - started
     _settle()
-    return Sample(meter.since(before), count, seconds, errors)
+    cpu_seconds, apart_cpu_seconds = meter.since(before)
+    return Sample(cpu_seconds, sent, seconds, errors, apart_cpu_seconds=apart_cpu_seconds)

@@ -24,7 +24,7 @@ from benchmarks.servers import BASE_DIR, manage, server_env
 
 def _environ(request, host: str = "127.0.0.1:8000") -> dict:
     path, _, query = request.next_path().partition("?")
-    body = request.body.encode()
+    body = request.next_body().encode()
     environ = {
         "REQUEST_METHOD": request.method,
         "PATH_INFO": path,

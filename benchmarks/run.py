@@ -1,13 +1,18 @@
-"""`make bench`: the project against FastAPI, django-ninja and a bare WSGI floor, side by side.
+"""`make bench`: the project against peers doing the same work, and the tutorials, side by side.
 
 For each database (SQLite, then PostgreSQL on the server `scripts/with-postgres.sh` started):
 seeds one database per row count with `seed_heroes` and gives each server its own copy.
+Every server is its app server alone (`lineup`); what nginx in front costs is the proxy's
+row, at the smallest table.
 
 1. One connection: every server of every row count runs at once with one worker process;
    each request is loaded with wrk over one connection, all servers of all row counts
    taking turns round by round, so that the project / peer ratios and the 1M / 10k ratios
-   are both measured side by side. Then the Django admin pages (the project and ninja).
-2. Under load: at the smallest row count, each server again on a fresh copy, now with the
+   are both measured side by side. Then the Django admin pages, and evidence that every
+   PUT and patch wrote (each server's hero's version, where it keeps one).
+2. Ablation (`ablation`): at the smallest row count, the project with each speed module
+   off beside the project with all of them on.
+3. Under load: at the smallest row count, each server again on a fresh copy, now with the
    worker count its docs recommend, loaded by 16 connections in turn: CPU per request and
    p50 / p99 latency.
 
@@ -20,37 +25,21 @@ or to docs/ with --out docs (`make bench-docs`).
 """
 
 import argparse
-import json
 import os
 import shutil
 import signal
 import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import ExitStack
 from pathlib import Path
 
+from benchmarks import ablation, machine, peer_venv, phases, report
 from benchmarks import dataset as datasets
-from benchmarks import peer_venv, report, slow_clients
-from benchmarks.endpoints import ADMIN_ENDPOINTS, ENDPOINTS, Endpoint, deep_offset
-from benchmarks.lineup import (
-    CANDIDATES,
-    FLOOR,
-    NINJA,
-    PEERS,
-    PROJECT,
-    Running,
-    admin_session_cookie,
-    get_json,
-    production_workers,
-)
+from benchmarks.endpoints import ENDPOINTS, deep_offset
+from benchmarks.lineup import PEERS, PROJECT, PROXY, SERVERS, get_json
 from benchmarks.lineup import serve as serve_all
-from benchmarks.measure import Request, Sample, run_sequential, run_wrk, worker_memory_kib
 from benchmarks.servers import BASE_DIR
-
-SERVERS = [*PEERS, *CANDIDATES]
-WITH_ADMIN = [PROJECT, NINJA]
 
 
 def _options(argv: list[str] | None) -> argparse.Namespace:
@@ -63,15 +52,12 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--connections", type=int, default=16, help="Connections of the load run (0: none)."
     )
-    parser.add_argument("--load-seconds", type=int, default=3, help="wrk run under load.")
+    parser.add_argument("--load-seconds", type=int, default=2, help="wrk run under load.")
     parser.add_argument(
         "--admin-requests", type=int, default=8, help="Admin pages per round (0: none)."
     )
     parser.add_argument(
-        "--slow-clients",
-        type=int,
-        default=12,
-        help="Seconds of slow clients per serving candidate (0: none).",
+        "--no-ablation", dest="ablation", action="store_false", help="Skip the ablation."
     )
     parser.add_argument(
         "--out", type=Path, default=BASE_DIR / "artifacts" / "benchmarks", help="Report folder."
@@ -81,257 +67,129 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
         "--smoke", action="store_true", help="A quick run that proves the harness works."
     )
     parser.add_argument("--setup", action="store_true", help="Only build the peer virtualenv.")
-    parser.add_argument("--servers", default=",".join(PEERS), help="Comma-separated subset.")
+    parser.add_argument("--servers", default=",".join(SERVERS), help="Comma-separated subset.")
     parser.add_argument(
         "--endpoints", default=",".join(e.key for e in ENDPOINTS), help="Comma-separated subset."
     )
     options = parser.parse_args(argv)
     if options.smoke:
         options.rows, options.seconds, options.rounds, options.load_seconds = "300,600", 1, 1, 1
-        options.warmup, options.admin_requests, options.slow_clients = 3, 2, 3
+        options.warmup, options.admin_requests = 3, 2
     options.row_counts = [int(rows) for rows in options.rows.split(",")]
     options.database_kinds = [
         kind for kind in datasets.DATABASES if kind in options.databases.split(",")
     ]
     options.server_names = [name for name in SERVERS if name in options.servers.split(",")]
+    if PROJECT not in options.server_names:
+        sys.exit("--servers: the project is what every other server is compared with.")
     options.endpoint_list = [e for e in ENDPOINTS if e.key in options.endpoints.split(",")]
     return options
 
 
-def _heroes_and_count(body: object) -> tuple[list, int | None]:
-    # The project's and FastAPI's envelope ("results"), ninja's ("items"), or one hero.
-    if isinstance(body, dict) and "count" in body:
-        return body.get("results", body.get("items")), body["count"]
-    return body, None
+def _version(dataset: datasets.Dataset, url: str) -> int:
+    sql = "SELECT version FROM heroes_hero WHERE id = ?"
+    return dataset.store.query_one(url, sql, (dataset.hero_id,))[0]
 
 
-def _normalized(body: object, running: Running) -> object:
-    # next/previous links carry each server's own port.
-    return json.loads(json.dumps(body).replace(running.url, "http://SERVER"))
+def _writes(dataset: datasets.Dataset, servers, endpoints: dict) -> dict[str, dict]:
+    """Every server's PUT and patch requests on the hero, and how far its version grew:
+    each write that wrote counts one (where the server keeps the version, as the project
+    and the matched peers do)."""
+    before = _version(dataset, dataset.url)
+    writes = {}
+    for name, running in servers.items():
+        cells = [endpoints.get(key, {}).get(name) for key in ("put", "patch")]
+        if any(cells):
+            writes[name] = {
+                "requests": sum(c["requests"] + c["warmup"] for c in cells if c),
+                "wrk_runs": sum(len(c["latency_us"].get("p50", [])) for c in cells if c),
+                "version_growth": _version(dataset, running.database) - before,
+            }
+    return writes
 
 
-def check_answers(dataset: datasets.Dataset, servers: dict[str, Running]) -> dict[str, int]:
-    """Fails unless the servers return the same heroes and counts; returns the counts."""
-    counts = {}
-    for endpoint in ENDPOINTS:
-        if not endpoint.reads or endpoint.revalidates:
-            continue
-        bodies = {
-            name: _normalized(get_json(running.url + request.path), running)
-            for name, running in servers.items()
-            if (request := endpoint.request(name, dataset))
-        }
-        project = bodies[PROJECT]
-        heroes, count = _heroes_and_count(project)
-        if count is not None:
-            counts[endpoint.key] = count
-        if not heroes:
-            raise RuntimeError(f"{endpoint.key}: no heroes in {project!r:.300}")
-        for name, body in bodies.items():
-            if name == FLOOR and body != project:
-                raise RuntimeError(f"{endpoint.key}: the floor answers {body!r:.300}")
-            if name not in CANDIDATES and _heroes_and_count(body) != (heroes, count):
-                raise RuntimeError(f"{endpoint.key}: {name} answers {body!r:.300}")
-    return counts
-
-
-def _etag(url: str) -> str:
-    request = urllib.request.Request(url, headers={"Accept": "application/json"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return response.headers["ETag"]
-
-
-def _prepared(endpoint: Endpoint, name: str, running: Running, dataset) -> Request | None:
-    request = endpoint.request(name, dataset)
-    if request is not None and endpoint.revalidates:
-        request.if_none_match = _etag(running.url + request.path)
-    return request
-
-
-def _measure_endpoint(
-    endpoint: Endpoint,
-    data: dict[int, datasets.Dataset],
-    servers: dict[int, dict[str, Running]],
-    options,
-    *,
-    connections: int = 1,
-    rounds: int,
-    seconds: int,
-) -> dict[tuple[int, str], dict]:
-    """Every server of every table size in turn, round by round: the figures side by side."""
-    requests: dict[tuple[int, str], Request] = {
-        (rows, name): request
-        for rows, dataset in data.items()
-        for name, running in servers[rows].items()
-        if (request := _prepared(endpoint, name, running, dataset)) is not None
-    }
-    for (rows, name), request in requests.items():
-        running = servers[rows][name]
-        warm = run_sequential(
-            running.url, request, running.meter, options.warmup, "application/json"
-        )
-        if warm.errors:
-            raise RuntimeError(f"{endpoint.key} on {name} fails:\n{running.server.log()[-3000:]}")
-    totals = {key: Sample(0.0, 0, 0.0) for key in requests}
-    order = list(requests)
-    for round_number in range(rounds):
-        # Alternate who goes first, so drift on the machine spreads over all servers.
-        for rows, name in order[round_number % len(order) :] + order[: round_number % len(order)]:
-            request = requests[rows, name]
-            if request.ids and request.ids.next - connections < request.ids.last:
-                continue  # no heroes left to delete on this server
-            running = servers[rows][name]
-            totals[rows, name].add(
-                run_wrk(running.url, request, running.meter, seconds, connections)
-            )
-    for (rows, name), total in totals.items():
-        if total.errors or not total.requests:
-            log = servers[rows][name].server.log()[-3000:]
-            raise RuntimeError(f"{endpoint.key} on {name}: {total.errors} errors\n{log}")
-    return {key: vars(total) for key, total in totals.items()}
-
-
-def _measure_admin(
-    data: dict[int, datasets.Dataset], servers: dict[int, dict[str, Running]], options
-) -> dict[int, dict[str, dict]]:
-    """The admin pages of every server and table size, taking turns round by round."""
-    targets = [(rows, name) for rows in data for name in WITH_ADMIN if name in servers[rows]]
-    cookies = {target: admin_session_cookie(servers[target[0]][target[1]]) for target in targets}
-    results: dict[int, dict[str, dict]] = {rows: {} for rows in data}
-    for key, (_title, path) in ADMIN_ENDPOINTS.items():
-        requests = {
-            (rows, name): Request("GET", path(data[rows]), cookie=cookies[rows, name])
-            for rows, name in targets
-        }
-        totals = {target: Sample(0.0, 0, 0.0) for target in targets}
-        for round_number in range(options.rounds + 1):  # the first round warms up
-            turn = round_number % len(targets)
-            for rows, name in targets[turn:] + targets[:turn]:
-                server = servers[rows][name]
-                sample = run_sequential(
-                    server.url,
-                    requests[rows, name],
-                    server.meter,
-                    options.admin_requests,
-                    "text/html",
-                )
-                if sample.errors:
-                    log = server.server.log()[-3000:]
-                    raise RuntimeError(f"{key} on {name}: {sample.errors} failed requests\n{log}")
-                if round_number:
-                    totals[rows, name].add(sample)
-        for (rows, name), total in totals.items():
-            results[rows].setdefault(key, {})[name] = vars(total)
-    return results
-
-
-def _memory(servers: dict[str, Running]) -> dict[str, dict]:
-    return {name: {"rss_kib": worker_memory_kib(running.pgid)} for name, running in servers.items()}
-
-
-def _load() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-
-
-def _measure_under_load(
-    dataset: datasets.Dataset, workdir: Path, names: list[str], options
-) -> dict:
-    """Each server with its recommended workers, on a fresh copy, under many connections."""
-    load = {"rows": dataset.rows, "connections": options.connections, "endpoints": {}}
-    with serve_all(dataset, workdir, names, production=True) as servers:
-        load["workers"] = {name: production_workers(name) for name in servers}
-        load["load_before"] = _load()
-        for endpoint in options.endpoint_list:
-            print(f"   {endpoint.title}, {options.connections} connections", file=sys.stderr)
-            measured = _measure_endpoint(
-                endpoint,
-                {dataset.rows: dataset},
-                {dataset.rows: servers},
-                options,
-                connections=options.connections,
-                rounds=1,
-                seconds=options.load_seconds,
-            )
-            for (_rows, name), cell in measured.items():
-                load["endpoints"].setdefault(endpoint.key, {})[name] = cell
-        load["memory"] = _memory(servers)
-        load["load_after"] = _load()
-    return load
+def _timed(phases: dict, name: str, started: float) -> None:
+    phases[name] = round(time.monotonic() - started)
 
 
 def run_database(kind: str, store: datasets.Store, options) -> dict:
     """Seeds every table size, serves them all at once and measures them side by side."""
     workdir = store.directory
-    data, results = {}, {}
+    data, results, spent = {}, {}, {}
+    started = time.monotonic()
     for rows in options.row_counts:
         label = datasets.DATABASES[kind]
         print(f"\n== {label}, {rows:,} heroes: seeding", file=sys.stderr, flush=True)
-        started = time.monotonic()
+        seeding = time.monotonic()
         dataset = data[rows] = datasets.seed(rows, store, quiet=options.smoke)
         results[rows] = {
             "rows": rows,
-            "seed_seconds": round(time.monotonic() - started, 1),
+            "seed_seconds": round(time.monotonic() - seeding, 1),
             "hero_id": dataset.hero_id,
             "hero_name": dataset.hero_name,
             "contains_term": dataset.contains_term(),
             "deep_offset": deep_offset(dataset),
         }
+    _timed(spent, "seeding", started)
     smallest = min(data)
     peers = [name for name in options.server_names if name in PEERS]
     with ExitStack() as stack:
-        # The serving candidates differ in what serving costs, not in what the table size or
-        # the database costs: they run beside the smallest SQLite table only.
+        started = time.monotonic()
+        # The proxy costs what serving costs, not what the table size costs: it runs beside
+        # the smallest table only.
         servers = {
             rows: stack.enter_context(
                 serve_all(
                     dataset,
                     workdir,
-                    peers
-                    + [
-                        name
-                        for name in options.server_names
-                        if name in CANDIDATES and rows == smallest and kind == datasets.SQLITE
-                    ],
+                    peers + ([PROXY] if PROXY in options.server_names and rows == smallest else []),
                 )
             )
             for rows, dataset in data.items()
         }
         for rows, dataset in data.items():
-            results[rows].update(counts=check_answers(dataset, servers[rows]), endpoints={})
-            results[rows]["load_before"] = _load()
+            results[rows].update(counts=phases.check_answers(dataset, servers[rows]), endpoints={})
+            results[rows]["load_before"] = phases.load_average()
+        _timed(spent, "starting", started)
         print(f"\n== {datasets.DATABASES[kind]}, one connection", file=sys.stderr, flush=True)
+        started = time.monotonic()
         for endpoint in options.endpoint_list:
             print(f"   {endpoint.title}", file=sys.stderr, flush=True)
-            measured = _measure_endpoint(
+            measured = phases.measure_endpoint(
                 endpoint, data, servers, options, rounds=options.rounds, seconds=options.seconds
             )
             for (rows, name), cell in measured.items():
                 results[rows]["endpoints"].setdefault(endpoint.key, {})[name] = cell
-        if options.slow_clients and any(name in CANDIDATES for name in servers[smallest]):
-            print("   slow clients", file=sys.stderr, flush=True)
-            results[smallest]["slow_clients"] = {
-                name: vars(slow_clients.attack(running.url, seconds=options.slow_clients))
-                for name, running in servers[smallest].items()
-                if name == PROJECT or name in CANDIDATES
-            }
+        _timed(spent, "one_connection", started)
         if options.admin_requests:
             print("   admin pages", file=sys.stderr, flush=True)
-            for rows, admin in _measure_admin(data, servers, options).items():
+            started = time.monotonic()
+            for rows, admin in phases.measure_admin(data, servers, options).items():
                 results[rows]["admin"] = admin
+            _timed(spent, "admin", started)
         for rows, dataset in data.items():
             result = results[rows]
             project = servers[rows][PROJECT]
             api_count = get_json(project.url + "/heroes/?limit=1")["count"]
             db_count = dataset.count_rows(project.database)
             result.update(api_count=api_count, db_count=db_count, count_exact=api_count == db_count)
-            result["memory"] = _memory(servers[rows])
-            result["load_after"] = _load()
+            result["writes"] = _writes(dataset, servers[rows], result["endpoints"])
+            result["memory"] = phases.memory(servers[rows])
+            result["load_after"] = phases.load_average()
             if not result["count_exact"]:
                 raise RuntimeError(f"count is {api_count}, the table holds {db_count}")
     figures = {"datasets": {str(rows): result for rows, result in results.items()}}
+    if options.ablation:
+        print(f"\n== {datasets.DATABASES[kind]}, ablation", file=sys.stderr, flush=True)
+        started = time.monotonic()
+        figures["ablation"] = ablation.run(data[smallest], workdir, options)
+        _timed(spent, "ablation", started)
     if options.connections:
         print(f"\n== {datasets.DATABASES[kind]}, under load", file=sys.stderr, flush=True)
-        figures["load"] = _measure_under_load(data[smallest], workdir, peers, options)
+        started = time.monotonic()
+        figures["load"] = phases.measure_under_load(data[smallest], workdir, peers, options)
+        _timed(spent, "under_load", started)
+    figures["phase_seconds"] = spent
     return figures
 
 
@@ -358,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     workdir = options.workdir or Path(tempfile.mkdtemp(prefix="heroes-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    figures = {"meta": report.machine(peer_venv.versions(), options, argv or sys.argv[1:])}
+    figures = {"meta": machine.machine(peer_venv.versions(), options, argv or sys.argv[1:])}
     figures["databases"] = {}
     try:
         for kind in options.database_kinds:
