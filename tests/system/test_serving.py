@@ -53,7 +53,8 @@ def test_serving_answers_while_slow_clients_hold_connections(server):
 
     record_figures("slow_clients", vars(outcome))
     assert outcome.requests >= 20
-    # Each within the client's 5 s timeout; gunicorn alone answers none (docs/benchmarks.md).
+    # Each within the client's 5 s timeout; gunicorn alone, a worker held per slow
+    # connection, would answer none.
     assert outcome.answered == outcome.requests
     assert "Traceback" not in server.log()
 
