@@ -24,6 +24,8 @@ BENCH_USER = "bench-writer"
 ADMIN_USER = "bench-admin"
 # Only the benchmark's throwaway database knows it, and it serves 127.0.0.1 alone.
 ADMIN_PASSWORD = "bench-admin-password-not-secret"
+# The admin's case-insensitive prefix search indexes (migration 0007): the project's alone.
+PROJECT_INDEXES = ("heroes_hero_name_prefix", "heroes_hero_secret_name_prefix")
 
 
 def _with_database(url: str, name: str) -> str:
@@ -66,6 +68,30 @@ class Store:
         self.created.append(database)
         return _with_database(self.server_url, database)
 
+    def drop_project_only(self, url: str) -> None:
+        """Drops the tally triggers and the admin's prefix indexes from the database."""
+        if self.kind == SQLITE:
+            with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as connection:
+                triggers = connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+                    " AND tbl_name = 'heroes_hero'"
+                ).fetchall()
+                for (name,) in triggers:
+                    connection.execute(f'DROP TRIGGER "{name}"')
+                for index in PROJECT_INDEXES:
+                    connection.execute(f'DROP INDEX "{index}"')
+                connection.commit()
+            return
+        with closing(_postgres(url)) as connection:
+            triggers = connection.execute(
+                "SELECT tgname FROM pg_trigger"
+                " WHERE tgrelid = 'heroes_hero'::regclass AND NOT tgisinternal"
+            ).fetchall()
+            for (name,) in triggers:
+                connection.execute(f'DROP TRIGGER "{name}" ON heroes_hero')
+            for index in PROJECT_INDEXES:
+                connection.execute(f'DROP INDEX "{index}"')
+
     def query_one(self, url: str, sql: str, params: tuple = ()) -> tuple:
         if self.kind == SQLITE:
             with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as connection:
@@ -98,9 +124,14 @@ class Dataset:
     def kind(self) -> str:
         return self.store.kind
 
-    def copy_for(self, label: str) -> str:
-        """A copy of the seeded database for one server, as a URL."""
-        return self.store.new(f"{label}-{self.rows}", template=self.url)
+    def copy_for(self, label: str, *, project: bool = True) -> str:
+        """A copy of the seeded database for one server, as a URL. A peer's copy loses what
+        only the project uses (its tally triggers and admin search indexes), so that no peer
+        pays on its writes for work of the project's."""
+        url = self.store.new(f"{label}-{self.rows}", template=self.url)
+        if not project:
+            self.store.drop_project_only(url)
+        return url
 
     def count_rows(self, url: str) -> int:
         return self.store.query_one(url, "SELECT COUNT(*) FROM heroes_hero")[0]

@@ -123,7 +123,7 @@ def _proxy(dataset: Dataset, logs: Path, workers: int) -> Running:
 
 
 def _floor(dataset: Dataset, logs: Path, workers: int) -> Running:
-    database = dataset.copy_for(f"{FLOOR}{workers}")
+    database = dataset.copy_for(f"{FLOOR}{workers}", project=False)
     server = start_gunicorn(
         database,
         _log(logs, FLOOR, dataset, workers),
@@ -136,7 +136,7 @@ def _floor(dataset: Dataset, logs: Path, workers: int) -> Running:
 
 def _uvicorn(name: str, health_path: str):
     def start(dataset: Dataset, logs: Path, workers: int) -> Running:
-        database = dataset.copy_for(f"{name}{workers}")
+        database = dataset.copy_for(f"{name}{workers}", project=False)
         port = free_port()
         command = [
             str(peer_venv.UVICORN),
@@ -163,7 +163,7 @@ def _uvicorn(name: str, health_path: str):
 
 def _ninja(name: str, health_path: str):
     def start(dataset: Dataset, logs: Path, workers: int) -> Running:
-        database = dataset.copy_for(f"{name}{workers}")
+        database = dataset.copy_for(f"{name}{workers}", project=False)
         port = free_port()
         command = [
             str(peer_venv.GUNICORN),

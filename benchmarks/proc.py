@@ -50,17 +50,31 @@ class Meter:
                 # utime stime cutime cstime
                 key = (int(entry.name), command == self.apart)
                 ticks[key] = sum(int(value) for value in fields[11:15])
+            elif title and command == "postgres" and _is_postmaster(entry):
+                # A backend that ends (a pool's overflow connection closed after its request)
+                # takes its CPU with it; the postmaster reaps it and counts that CPU among its
+                # children's. Servers are loaded one at a time, so the children's CPU spent
+                # during a sample is the loaded server's.
+                ticks[(int(entry.name), False)] = int(fields[13]) + int(fields[14])
         return ticks
 
     def since(self, before: dict[tuple[int, bool], int]) -> tuple[float, float]:
         """CPU seconds spent since the snapshot `before` by the processes alive now: the
-        server's, and those counted apart. A backend that ended meanwhile (a connection
-        closed at its maximum age) takes its CPU with it, rather than taking its whole past
-        off the sum."""
+        server's, and those counted apart. A process that ended meanwhile counts through
+        its parent (a backend through the postmaster), never by taking its whole past off
+        the sum."""
         spent = {False: 0, True: 0}
         for key, ticks in self.snapshot().items():
             spent[key[1]] += max(ticks - before.get(key, 0), 0)
         return spent[False] / _TICKS, spent[True] / _TICKS
+
+
+def _is_postmaster(entry: os.DirEntry) -> bool:
+    """PostgreSQL's server process: `postgres -D DATADIR`, where backends have a title."""
+    try:
+        return Path(entry.path, "cmdline").read_bytes().split(b"\0")[1:2] == [b"-D"]
+    except OSError:
+        return False
 
 
 def worker_memory_kib(pgid: int) -> list[int]:

@@ -91,11 +91,16 @@ def _version(dataset: datasets.Dataset, url: str) -> int:
     return dataset.store.query_one(url, sql, (dataset.hero_id,))[0]
 
 
+def _history(dataset: datasets.Dataset, url: str) -> int:
+    sql = "SELECT COUNT(*) FROM heroes_historicalhero WHERE id = ?"
+    return dataset.store.query_one(url, sql, (dataset.hero_id,))[0]
+
+
 def _writes(dataset: datasets.Dataset, servers, endpoints: dict) -> dict[str, dict]:
-    """Every server's PUT and patch requests on the hero, and how far its version grew:
-    each write that wrote counts one (where the server keeps the version, as the project
-    and the matched peers do)."""
-    before = _version(dataset, dataset.url)
+    """Every server's PUT and patch requests on the hero, how far its version grew and how
+    many history entries it gained: each write that wrote counts one of each (where the
+    server keeps them, as the project and the matched peers do)."""
+    before, entries = _version(dataset, dataset.url), _history(dataset, dataset.url)
     writes = {}
     for name, running in servers.items():
         cells = [endpoints.get(key, {}).get(name) for key in ("put", "patch")]
@@ -104,6 +109,7 @@ def _writes(dataset: datasets.Dataset, servers, endpoints: dict) -> dict[str, di
                 "requests": sum(c["requests"] + c["warmup"] for c in cells if c),
                 "wrk_runs": sum(len(c["latency_us"].get("p50", [])) for c in cells if c),
                 "version_growth": _version(dataset, running.database) - before,
+                "history_growth": _history(dataset, running.database) - entries,
             }
     return writes
 

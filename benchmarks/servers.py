@@ -28,7 +28,9 @@ def free_port() -> int:
 
 def server_env(database_url: str, **extra: str) -> dict[str, str]:
     """Production settings: debug off, a real key, static files through whitenoise."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    # Nothing of the caller's own settings: no DJANGO_ variable, and no speed switch
+    # (HEROES_SPEED, HEROES_SPEED_OFF) unless `extra` names it.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "HEROES_"))}
     env.update(
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),

@@ -168,8 +168,14 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Server-side binding lets psycopg prepare a statement once a connection has run it
     # DJANGO_DB_PREPARE_THRESHOLD times: PostgreSQL then plans it once per connection, not
     # on every request (docs/benchmarks.md measures it). Empty turns preparing off, for a
-    # PgBouncer in transaction mode older than 1.21, which cannot keep prepared statements.
+    # PgBouncer in transaction mode that keeps no prepared statements (max_prepared_statements).
+    # A migration that changes a column's type makes a prepared statement that reads it
+    # fail on other connections: restart the app servers after such a migration.
     if threshold := os.environ.get("DJANGO_DB_PREPARE_THRESHOLD", "5"):
+        if not (threshold.isascii() and threshold.isdigit()):
+            raise ImproperlyConfigured(
+                f"DJANGO_DB_PREPARE_THRESHOLD must be a whole number or empty, not {threshold!r}."
+            )
         DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
         DATABASES["default"]["OPTIONS"]["prepare_threshold"] = int(threshold)
 

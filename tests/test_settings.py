@@ -121,6 +121,19 @@ def test_postgres_pool_sizes_come_from_the_environment():
     }
 
 
+@pytest.mark.parametrize("threshold", ["five", "-1", "2.5", "²"])
+def test_postgres_prepare_threshold_must_be_a_whole_number(threshold):
+    result = _load_settings(
+        DJANGO_SECRET_KEY="x" * 50,
+        DATABASE_URL="postgres://hero:pw@db.example.com:5433/heroes",
+        DJANGO_DB_PREPARE_THRESHOLD=threshold,
+    )
+
+    assert result.returncode != 0
+    error = result.stderr.strip().splitlines()[-1]
+    assert error.startswith("django.core.exceptions.ImproperlyConfigured: DJANGO_DB_PREPARE")
+
+
 def test_postgres_prepared_statements_are_off_with_an_empty_threshold():
     database = _settings_json(
         DATABASE_URL="postgres://hero:pw@db.example.com:5433/heroes",

@@ -1,21 +1,17 @@
 """The benchmark harness runs end to end (a smoke run); speed itself is never asserted.
 
-It measures SQLite and PostgreSQL itself, so `make test` runs it once: the `bench` marker
-keeps it out of the SQLite pass.
+It measures SQLite and PostgreSQL itself, so `make test` runs it once: the SQLite pass
+deselects it (the Makefile's pytest-sqlite).
 """
 
 import json
 import subprocess
 import sys
 
-import pytest
-
 from benchmarks.ablation import MODULES, WHOLE
 from benchmarks.endpoints import ADMIN_ENDPOINTS, ENDPOINTS, PROXY_ROWS
 from benchmarks.lineup import WITH_ADMIN, production_workers
 from benchmarks.servers import BASE_DIR
-
-pytestmark = pytest.mark.bench
 
 SMOKE_ROWS = ("300", "600")
 PEERS = {"project", "fastapi_matched", "ninja_matched", "fastapi", "ninja", "floor"}
@@ -81,6 +77,8 @@ def test_benchmark_smoke_run_writes_the_report(tmp_path):
                 assert done["requests"] > 0
                 assert done["requests"] <= done["version_growth"]
                 assert done["version_growth"] <= done["requests"] + done["wrk_runs"], name
+                # ... and each wrote its history entry in the same transaction.
+                assert done["history_growth"] == done["version_growth"], name
         ablation = database["ablation"]
         assert set(ablation["off"]) == {*MODULES, WHOLE}
         for module, rows in MODULES.items():
