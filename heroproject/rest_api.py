@@ -91,6 +91,6 @@ SPECTACULAR_SETTINGS = {
     ],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "heroes.api.schema.postprocess_schema",
+        "heroes.api.schema.hooks.postprocess_schema",
     ],
 }
