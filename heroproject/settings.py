@@ -1,43 +1,35 @@
-"""Settings for the hero service, read from the environment (12-factor)."""
+"""Settings for the hero service, read from the environment (12-factor).
 
-import ipaddress
+The groups of settings with a module of their own are imported from it: the environment
+helpers (heroproject.environment), the API's (heroproject.rest_api), the pages' policies
+(heroproject.policies) and logging (heroproject.logging_settings). No app code is imported:
+settings are read before any app loads.
+"""
+
 import os
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONE, SELF, UNSAFE_HASHES
 from django.core.exceptions import ImproperlyConfigured
 
-from heroes.guards.policies import TEMPLATE_STYLE_ATTRIBUTES, source_hash
 from heroproject import speed_switches
+from heroproject.environment import env_addresses, env_bool, env_list
+from heroproject.logging_settings import LOG_FORMAT, LOGGING
+from heroproject.policies import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY
+from heroproject.rest_api import (
+    CORS_ALLOW_CREDENTIALS,
+    CORS_ALLOW_HEADERS,
+    CORS_ALLOW_METHODS,
+    CORS_ALLOWED_ORIGINS,
+    CORS_EXPOSE_HEADERS,
+    CORS_PREFLIGHT_MAX_AGE,
+    CORS_URLS_REGEX,
+    REST_FRAMEWORK,
+    SPECTACULAR_SETTINGS,
+    TRUSTED_PROXIES,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def env_addresses(
-    name: str, default: str = ""
-) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network | str]:
-    """A comma-separated list of addresses, CIDR networks and `unix` (a Unix socket's peer);
-    a bad entry stops start-up."""
-    try:
-        return [
-            item if item == "unix" else ipaddress.ip_network(item, strict=False)
-            for item in env_list(name, default)
-        ]
-    except ValueError as error:
-        raise ImproperlyConfigured(f"{name}: {error}") from None
-
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
@@ -108,7 +100,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # JSON API requests without cookies answer here; nothing below has work for them.
     "heroes.speed.cookieless.CookielessAPIMiddleware",
-    # The HTML pages' policies; JSON answered above needs neither (heroes.guards.policies).
+    # The HTML pages' policies; JSON answered above needs neither (heroproject.policies).
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -213,62 +205,6 @@ LOGIN_REDIRECT_URL = "api-root"
 # The largest request body accepted (Django's default, 2.5 MB); larger ones answer 413.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440))
 
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        # Token first: its WWW-Authenticate header turns anonymous writes into 401, not 403.
-        "heroes.speed.authentication.CompiledTokenAuthentication",
-        "heroes.speed.authentication.CookieSessionAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_RENDERER_CLASSES": [
-        "heroes.speed.renderers.ORJSONRenderer",
-        "heroes.api.browsable.HeroesBrowsableAPIRenderer",
-    ],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "heroes.speed.negotiation.CachedContentNegotiation",
-    # DRF's parsers, bounded by DATA_UPLOAD_MAX_MEMORY_SIZE and hardened against hostile bodies.
-    "DEFAULT_PARSER_CLASSES": [
-        "heroes.speed.parsers.ORJSONParser",
-        "heroes.guards.parsers.FormParser",
-        "heroes.guards.parsers.MultiPartParser",
-    ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    # Proxies in front of the app that append to X-Forwarded-For. With 0 the client
-    # address is REMOTE_ADDR, and a forged X-Forwarded-For changes nothing.
-    "NUM_PROXIES": int(os.environ.get("DJANGO_NUM_PROXIES", "0")),
-}
-
-# The addresses (or networks) those proxies connect from, and `unix` for one on this
-# machine that connects over a Unix socket (scripts/serve.sh's nginx): X-Forwarded-For is
-# read only on their connections (heroes.guards.client_address). Proxies without them
-# would leave every client counted as the proxy, so that refuses to start.
-TRUSTED_PROXIES = env_addresses("DJANGO_TRUSTED_PROXIES")
-if REST_FRAMEWORK["NUM_PROXIES"] > 0 and not TRUSTED_PROXIES:
-    raise ImproperlyConfigured(
-        "DJANGO_NUM_PROXIES is set but DJANGO_TRUSTED_PROXIES is empty. Set it to the "
-        "addresses your proxies connect from, comma-separated (for example: 127.0.0.1), "
-        "or unix for a proxy on a Unix socket."
-    )
-
-# CORS (django-cors-headers): browser pages on the origins listed in
-# DJANGO_CORS_ALLOWED_ORIGINS (comma-separated, e.g. "https://app.example.com") may call the
-# JSON API; no origin may by default. Tokens travel in the Authorization header, so no
-# cookies cross origins. Only the API paths answer CORS, not the admin or the login pages;
-# /heroes without its slash too, as this runs before heroes.api.trailing_slash.
-CORS_ALLOWED_ORIGINS = env_list("DJANGO_CORS_ALLOWED_ORIGINS")
-CORS_URLS_REGEX = r"^/(heroes(/.*)?|auth/token/?|openapi\.json|livez/?|readyz/?)$"
-CORS_ALLOW_CREDENTIALS = False
-CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
-CORS_ALLOW_HEADERS = [
-    "accept",
-    "authorization",
-    "content-type",
-    "if-match",
-    "if-none-match",
-    "idempotency-key",
-]
-CORS_EXPOSE_HEADERS = ["ETag", "Location", "Link", "Idempotent-Replayed", "Retry-After"]
-CORS_PREFLIGHT_MAX_AGE = 86_400  # seconds; browsers may cap it lower (Chromium: 2 hours)
-
 # Plain JSON reads of one hero skip the rest of DRF's dispatch (heroes.speed.shortcut).
 HEROES_READ_SHORTCUT = True
 
@@ -310,120 +246,6 @@ if HISTORY_DAYS is not None:
             f"from 1 to {HISTORY_DAYS_MAX}, or leave it empty to keep every entry."
         )
     HISTORY_DAYS = int(HISTORY_DAYS)
-
-# Content-Security-Policy (django-csp) on every page: scripts, styles, images and fonts from
-# this origin only; no inline script anywhere. DRF's templates need their few style
-# attributes, by hash; ReDoc needs more, and says so (heroes.api.docs).
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF],
-        "style-src": [SELF],
-        "style-src-attr": [UNSAFE_HASHES, *map(source_hash, TEMPLATE_STYLE_ATTRIBUTES)],
-        "img-src": [SELF, "data:"],
-        "object-src": [NONE],
-        "base-uri": [NONE],
-        "form-action": [SELF],
-        "frame-ancestors": [NONE],
-    }
-}
-# Permissions-Policy (django-permissions-policy): no page uses these browser features, so
-# none of them may be used, by the page or anything it frames.
-PERMISSIONS_POLICY = {
-    feature: []
-    for feature in (
-        "accelerometer",
-        "autoplay",
-        "browsing-topics",
-        "camera",
-        "display-capture",
-        "encrypted-media",
-        "fullscreen",
-        "geolocation",
-        "gyroscope",
-        "hid",
-        "idle-detection",
-        "local-fonts",
-        "magnetometer",
-        "microphone",
-        "midi",
-        "otp-credentials",
-        "payment",
-        "picture-in-picture",
-        "publickey-credentials-get",
-        "screen-wake-lock",
-        "serial",
-        "usb",
-        "window-management",
-        "xr-spatial-tracking",
-    )
-}
-
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Heroes API",
-    "DESCRIPTION": (
-        "A Django REST Framework port of FastAPI's SQL databases tutorial. "
-        "Anyone may read; writes need a token (`Authorization: Token <key>`) "
-        "or a session, and Django model permissions."
-    ),
-    "VERSION": "1.0.0",
-    "LICENSE": {"name": "MIT", "url": "https://opensource.org/license/mit"},
-    "SERVE_INCLUDE_SCHEMA": False,
-    # Separate HeroRequest / Hero components: secret_name appears only in requests.
-    "COMPONENT_SPLIT_REQUEST": True,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    # Relative: the API is at the root of whichever host serves this document. Generated
-    # clients are given their base URL when they are created.
-    "SERVERS": [{"url": "/", "description": "The server that serves this document."}],
-    "TAGS": [
-        {
-            "name": "heroes",
-            "description": "Create, list, read, update and delete heroes. Anyone may read; "
-            "writes need a token and Django model permissions.",
-        },
-        {"name": "auth", "description": "API tokens: a username and password for a token."},
-    ],
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        "heroes.api.schema.postprocess_schema",
-    ],
-}
-
-# Log lines as text or as one JSON object a line, each with its request's id.
-LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text")
-if LOG_FORMAT not in {"text", "json"}:
-    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT is {LOG_FORMAT!r}; set it to text or json.")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {
-        "one_line_when_unavailable": {"()": "heroes.api.errors.OneLineWhenUnavailable"},
-        "without_traceback": {"()": "heroes.api.errors.WithoutTraceback"},
-        "request_id": {"()": "heroes.observability.request_ids.RequestIdFilter"},
-    },
-    "formatters": {
-        "text": {"()": "heroes.observability.logs.TextFormatter"},
-        "json": {"()": "heroes.observability.logs.JsonFormatter"},
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": LOG_FORMAT,
-            "filters": ["request_id"],
-        }
-    },
-    "loggers": {
-        # A 503 for a database that is down: one line per request, not a traceback.
-        "django.request": {"filters": ["one_line_when_unavailable"]},
-        "django.security.DisallowedHost": {"filters": ["without_traceback"]},
-    },
-    "root": {
-        "handlers": ["console"],
-        "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
-    },
-}
 
 # GET /metrics/ (heroes.observability): for these addresses and networks (the client as the
 # login limit sees it, behind trusted proxies), or with "Authorization: Bearer <token>".

@@ -6,7 +6,8 @@ import sys
 
 from django.conf import settings
 
-READ_BY = ["heroproject/settings.py", "gunicorn.conf.py", "scripts/serve.sh"]
+# heroproject/settings.py and the modules it imports its groups of settings from.
+READ_BY = ["heroproject/*.py", "gunicorn.conf.py", "scripts/serve.sh"]
 # Set by make and the scripts for their own children, not by an operator.
 INTERNAL = {"DJANGO_SETTINGS_MODULE", "GUNICORN"}
 
@@ -20,9 +21,10 @@ SHELL_DEFAULT = re.compile(r"\$\{((?:[A-Z]+_)*[A-Z]+):-")
 
 def _names_read() -> set[str]:
     names = set()
-    for path in READ_BY:
-        text = (settings.BASE_DIR / path).read_text()
-        names |= set(NAME.findall(text)) | set(SHELL_DEFAULT.findall(text))
+    for pattern in READ_BY:
+        for path in settings.BASE_DIR.glob(pattern):
+            text = path.read_text()
+            names |= set(NAME.findall(text)) | set(SHELL_DEFAULT.findall(text))
     return names - INTERNAL
 
 

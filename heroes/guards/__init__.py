@@ -6,6 +6,7 @@
 - `client_address`: the client the limit counts: an IPv4 address or an IPv6 /64, read from
   X-Forwarded-For only on connections from DJANGO_TRUSTED_PROXIES.
 - `password_change`: a new password, or none, revokes the user's API tokens.
-- `policies`: what the Content-Security-Policy allows the HTML pages beyond their origin's
-  files; `error_pages` sets both policies on error pages answered above their middleware.
+- `policies`: what ReDoc's page adds to the Content-Security-Policy (the pages' policies are
+  settings, heroproject.policies); `error_pages` sets both policies on error pages answered
+  above their middleware.
 """

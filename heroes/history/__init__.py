@@ -7,6 +7,6 @@
 
 Hero.history (heroes/models.py) writes an entry for every save and delete, in the same
 transaction. Bulk loads (`seed_heroes`) write none. The admin shows the entries and
-restores from them (heroes/admin.py); GET /heroes/{id}/history/ lists them
+restores from them (heroes/admin/); GET /heroes/{id}/history/ lists them
 (heroes/api/views.py); `manage.py purge_hero_history` deletes the old ones.
 """

@@ -5,10 +5,12 @@ Python's str.upper() applies ("ß" -> "SS", "ﬁ" -> "FI"). SQLite's own UPPER()
 only, so there a Python function does it. PostgreSQL's UPPER() follows the collation of its
 argument: "C" folds ASCII only and libc locales map one character to one, so the ICU root
 collation is named explicitly; it gives Python's mapping whatever the database's locale.
+
+Only the project's own text field uses it (heroes.portability.fields registers it on
+CodePointCharField): other apps' fields, auth.User's username say, keep Django's lookup.
 """
 
 from django.db.backends.signals import connection_created
-from django.db.models import CharField, TextField
 from django.db.models.lookups import IContains
 
 POSTGRESQL_CASE_COLLATION = "und-x-icu"
@@ -55,7 +57,3 @@ class UnicodeIContains(IContains):
             *lhs_params,
             *rhs_params,
         ]
-
-
-CharField.register_lookup(UnicodeIContains)
-TextField.register_lookup(UnicodeIContains)

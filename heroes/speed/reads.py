@@ -10,7 +10,7 @@ serializer whose readable fields are not plain model fields, keep the serializer
 
 import heapq
 from collections.abc import Callable, Iterable
-from functools import cache
+from functools import cache, partial
 from itertools import islice
 from operator import itemgetter
 
@@ -110,27 +110,6 @@ def instance_by_id(model: type[Model], raw_pk: str) -> Model | None:
     return None if row is None else model.from_db(DEFAULT_DB_ALIAS, columns, row)
 
 
-class AllInIdOrder:
-    """Every hero in primary-key order, for the paginator: a tallied count() and slices.
-
-    With `fields`, slices are rows of those columns; without, model instances.
-    """
-
-    def __init__(self, queryset: QuerySet, fields: tuple[str, ...] | None):
-        self.queryset = queryset
-        self.fields = fields
-
-    def count(self) -> int:
-        tallied = tallies.total(self.queryset.db)
-        return self.queryset.count() if tallied is None else tallied
-
-    def __getitem__(self, page: slice) -> list:
-        if self.fields is None:
-            return list(self.queryset.order_by("pk")[page])
-        limit, offset = page.stop - page.start, page.start
-        return _in_id_order(self.queryset.model, self.fields).rows(extra=(limit, offset))
-
-
 class Tallied:
     """Rows in any order, for the paginator, counted by a tally rather than COUNT(*).
 
@@ -150,6 +129,23 @@ class Tallied:
         return list(self.rows[page])
 
 
+class AllInIdOrder(Tallied):
+    """Every hero in primary-key order, for the paginator: a tallied count() and slices.
+
+    With `fields`, slices are rows of those columns; without, model instances.
+    """
+
+    def __init__(self, queryset: QuerySet, fields: tuple[str, ...] | None):
+        super().__init__(queryset, tallies.total)
+        self.fields = fields
+
+    def __getitem__(self, page: slice) -> list:
+        if self.fields is None:
+            return list(self.rows.order_by("pk")[page])
+        limit, offset = page.stop - page.start, page.start
+        return _in_id_order(self.rows.model, self.fields).rows(extra=(limit, offset))
+
+
 def every_hero_count(using: str = DEFAULT_DB_ALIAS) -> int | None:
     return tallies.total(using)
 
@@ -161,7 +157,7 @@ def with_or_without_age_count(without: bool, using: str = DEFAULT_DB_ALIAS) -> i
     return tallies.with_or_without_age(without, using)
 
 
-class FewAgesInIdOrder:
+class FewAgesInIdOrder(Tallied):
     """Heroes whose age lies in a range of few ages, in id order, at a cost set by the page.
 
     For `age__gte=30&age__lte=31` the database reads every match from the age index and
@@ -175,19 +171,15 @@ class FewAgesInIdOrder:
     MAX_ROWS = 1000
 
     def __init__(self, queryset: QuerySet, fields: tuple[str, ...], low: int, high: int):
-        self.queryset = queryset
+        # Exact: the per-age tally, added up over the range, instead of COUNT(*).
+        super().__init__(queryset, partial(tallies.count_between, low, high))
         self.fields = fields
         self.ages = range(low, high + 1)
 
-    def count(self) -> int:
-        # Exact: the per-age tally, added up over the range, instead of COUNT(*).
-        tallied = tallies.count_between(self.ages.start, self.ages.stop - 1, self.queryset.db)
-        return self.queryset.count() if tallied is None else tallied
-
     def __getitem__(self, page: slice) -> list[tuple]:
         if len(self.ages) > self.MAX_AGES or page.stop > self.MAX_ROWS:
-            return list(self.queryset.values_list(*self.fields)[page])
-        query = _of_age_in_id_order(self.queryset.model, self.fields)
+            return list(self.rows.values_list(*self.fields)[page])
+        query = _of_age_in_id_order(self.rows.model, self.fields)
         per_age = [query.rows(age, extra=(page.stop,)) for age in self.ages]
         merged = heapq.merge(*per_age, key=itemgetter(0))
         return [row[1:] for row in islice(merged, page.start, page.stop)]

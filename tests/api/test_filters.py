@@ -8,8 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.exceptions import ValidationError
 
-from heroes.api import filters
-from heroes.api.filters import HeroFilterSet
+from heroes.api.filters import HeroFilterSet, filterset
 from heroes.models import Hero
 from tests.factories import LIST_URL, SECRET
 
@@ -298,7 +297,7 @@ def test_filter_data_answers_any_query_as_django_filter_does(team, params):
 
 def test_browsable_api_filter_labels_after_json_filtered_request(api_client, team, monkeypatch):
     # As in a fresh worker whose first filtered request asks for JSON.
-    monkeypatch.setattr(filters, "_FORM_CLASSES", {})
+    monkeypatch.setattr(filterset, "_FORM_CLASSES", {})
     for filter_ in HeroFilterSet.base_filters.values():
         monkeypatch.delattr(filter_, "_field", raising=False)
     query = {"name__icontains": "man", "age__gte": "1", "age__lte": "90"}
