@@ -157,17 +157,12 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "max_size": int(os.environ.get("DJANGO_DB_POOL_MAX_SIZE", "4")),
         "timeout": float(os.environ.get("DJANGO_DB_POOL_TIMEOUT", "5")),
     }
-    # Server-side binding lets psycopg prepare a statement once a connection has run it
-    # DJANGO_DB_PREPARE_THRESHOLD times: PostgreSQL then plans it once per connection, not
-    # on every request (docs/benchmarks.md measures it). Empty turns preparing off, for a
-    # PgBouncer in transaction mode that keeps no prepared statements (max_prepared_statements).
-    # A migration that changes a column's type makes a prepared statement that reads it
-    # fail on other connections: restart the app servers after such a migration.
+    # psycopg prepares a statement a connection has run this many times, so PostgreSQL
+    # plans it once, not per request. Empty: never (PgBouncer without prepared statements).
+    # After a migration that changes a column's type, restart the app servers.
     if threshold := os.environ.get("DJANGO_DB_PREPARE_THRESHOLD", "5"):
         if not (threshold.isascii() and threshold.isdigit()):
-            raise ImproperlyConfigured(
-                f"DJANGO_DB_PREPARE_THRESHOLD must be a whole number or empty, not {threshold!r}."
-            )
+            raise ImproperlyConfigured(f"DJANGO_DB_PREPARE_THRESHOLD: not a number: {threshold!r}")
         DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
         DATABASES["default"]["OPTIONS"]["prepare_threshold"] = int(threshold)
 
