@@ -22,11 +22,12 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from heroes.api.ids import parse_pk
 from heroes.guards.login_limit import locked_until
 from heroes.guards.password_change import RevokingAdminPasswordChangeForm
 from heroes.history.restore import RestoreRefused, restore
 from heroes.models import AGE_MAX, DeletedHero, Hero, LoginAttempts
-from heroes.speed import reads, tallies
+from heroes.speed import tallies
 
 admin.site.site_header = "Heroes administration"
 admin.site.site_title = "Heroes administration"
@@ -233,7 +234,7 @@ class HeroAdmin(SimpleHistoryAdmin):
 def _history_ids(*raw_ids: str) -> None:
     """A hero's history pages name a hero and an entry by number; anything else is a 404."""
     for model, raw in zip((Hero, Hero.history.model), raw_ids, strict=False):
-        if reads.parse_pk(model, unquote(raw)) is None:
+        if parse_pk(model, unquote(raw)) is None:
             raise Http404(f"No {model._meta.verbose_name} has the id {raw!r}.")
 
 

@@ -263,8 +263,12 @@ CORS_ALLOW_HEADERS = [
 CORS_EXPOSE_HEADERS = ["ETag", "Location", "Link", "Idempotent-Replayed", "Retry-After"]
 CORS_PREFLIGHT_MAX_AGE = 86_400  # seconds; browsers may cap it lower (Chromium: 2 hours)
 
-# Plain JSON reads of one hero skip the rest of DRF's dispatch (heroes.speed.shortcut).
-HEROES_READ_SHORTCUT = True
+# Classes the API names in one place each: how a hero's write reaches its row (heroes.versions),
+# the hero serializer, the hero list's pages and the queryset that finds a hero by its id.
+HEROES_WRITER = "heroes.speed.saving.OneStatementWriter"
+HEROES_SERIALIZER_CLASS = "heroes.speed.serializers.HeroSerializer"
+HEROES_LIST_PAGINATION_CLASS = "heroes.speed.reads.HeroListPagination"
+HEROES_QUERYSET_CLASS = "heroes.speed.reads.ByURLIdQuerySet"
 
 # The speed layer (heroes.speed), to measure or rule out: HEROES_SPEED=0 switches it all
 # off, HEROES_SPEED_OFF=cookieless,reads the modules named. Each module off takes the stock
@@ -275,6 +279,7 @@ HEROES_SPEED_OFF = speed_switches.switched_off(
 MIDDLEWARE = speed_switches.plain(MIDDLEWARE, HEROES_SPEED_OFF)
 AUTHENTICATION_BACKENDS = speed_switches.plain(AUTHENTICATION_BACKENDS, HEROES_SPEED_OFF)
 REST_FRAMEWORK = speed_switches.plain_rest_framework(REST_FRAMEWORK, HEROES_SPEED_OFF)
+globals().update(speed_switches.plain_classes(globals(), HEROES_SPEED_OFF))
 
 # With 1, PUT, PATCH and DELETE of a hero answer 428 unless they send If-Match (its ETag),
 # so no client overwrites a change it has not seen.

@@ -207,6 +207,8 @@ names = ["DEFAULT_AUTHENTICATION_CLASSES", "DEFAULT_RENDERER_CLASSES", "DEFAULT_
 classes = [c for name in names for c in getattr(drf, name)]
 classes += [drf.DEFAULT_CONTENT_NEGOTIATION_CLASS, *(type(b) for b in get_backends())]
 paths = [*s.MIDDLEWARE, *(f"{c.__module__}.{c.__qualname__}" for c in classes)]
+from heroproject.speed_switches import CLASS_SETTINGS
+paths += [getattr(s, name) for name in CLASS_SETTINGS]
 print(json.dumps({"off": sorted(s.HEROES_SPEED_OFF), "paths": paths}))
 """
 
