@@ -19,6 +19,10 @@ class HeroPagination(LimitOffsetPagination):
     def paginate_queryset(self, queryset, request, view=None):
         errors = {}
         for name in (self.limit_query_param, self.offset_query_param):
+            if len(request.query_params.getlist(name)) > 1:
+                # Else the last value would win silently.
+                errors[name] = ["Give this parameter once."]
+                continue
             try:
                 getattr(self, f"get_{name}")(request)
             except ValidationError as exc:
