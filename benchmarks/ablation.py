@@ -27,8 +27,6 @@ MODULES = {
     "compiled_queries": EVERY_ROW,
     "tallies": ("list", "age"),
     "reads": ("list", "age", "one"),
-    "shortcut": ("one",),
-    "cookieless": ("one", "create", "patch", "list"),
     "saving": ("create", "patch"),
     "serializers": ("create", "patch"),
     "authentication": ("create", "patch"),

@@ -94,8 +94,8 @@ MIDDLEWARE = [
     "heroes.observability.request_ids.RequestIdMiddleware",
     "heroes.observability.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # CORS before anything that answers early: every answer below (errors, 413s and the
-    # cookie-less short-cut included) gets its headers; preflights get the security ones.
+    # CORS before anything that answers early: every answer below (errors and 413s
+    # included) gets its headers; preflights get the security ones.
     "heroes.speed.cors.CorsMiddleware",
     "heroes.guards.body_size.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -103,12 +103,10 @@ MIDDLEWARE = [
     "heroes.api.conditional.NotModifiedMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Above the cookie-less short-cut, so that API writes record their user too: DRF sets
-    # the user it authenticates on this request (heroes.history).
+    # API writes record their user too: DRF sets the user it authenticates on this
+    # request (heroes.history).
     "simple_history.middleware.HistoryRequestMiddleware",
-    # JSON API requests without cookies answer here; nothing below has work for them.
-    "heroes.speed.cookieless.CookielessAPIMiddleware",
-    # The HTML pages' policies; JSON answered above needs neither (heroes.guards.policies).
+    # The HTML pages' policies (heroes.guards.policies); JSON answers carry them too.
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -271,7 +269,7 @@ HEROES_LIST_PAGINATION_CLASS = "heroes.speed.reads.HeroListPagination"
 HEROES_QUERYSET_CLASS = "heroes.speed.reads.ByURLIdQuerySet"
 
 # The speed layer (heroes.speed), to measure or rule out: HEROES_SPEED=0 switches it all
-# off, HEROES_SPEED_OFF=cookieless,reads the modules named. Each module off takes the stock
+# off, HEROES_SPEED_OFF=cors,reads the modules named. Each module off takes the stock
 # Django/DRF way to the same answers (heroproject.speed_switches).
 HEROES_SPEED_OFF = speed_switches.switched_off(
     env_bool("HEROES_SPEED", default=True), env_list("HEROES_SPEED_OFF")

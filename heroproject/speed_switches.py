@@ -15,7 +15,6 @@ MODULES = (
     "authentication",
     "backends",
     "compiled_queries",
-    "cookieless",
     "cors",
     "messages",
     "negotiation",
@@ -28,10 +27,9 @@ MODULES = (
 )
 
 # A class in settings that belongs to a module: the module, and the stock class that does
-# the same work without it (None: nothing, as the middleware only short-cuts the rest).
+# the same work without it. Every speed class has one: no module only skips work of others.
 STOCK = {
     "heroes.speed.cors.CorsMiddleware": ("cors", "corsheaders.middleware.CorsMiddleware"),
-    "heroes.speed.cookieless.CookielessAPIMiddleware": ("cookieless", None),
     "heroes.speed.messages.LazyMessageMiddleware": (
         "messages",
         "django.contrib.messages.middleware.MessageMiddleware",
@@ -98,10 +96,7 @@ def plain(paths: list[str], off: frozenset[str]) -> list[str]:
     result = []
     for path in paths:
         module, stock = STOCK.get(path, (None, path))
-        if module not in off:
-            result.append(path)
-        elif stock is not None:
-            result.append(stock)
+        result.append(stock if module in off else path)
     return result
 
 

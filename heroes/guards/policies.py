@@ -1,8 +1,8 @@
 """What the HTML pages may load and use, for Content-Security-Policy.
 
 django-csp sets the header (policy in settings.CONTENT_SECURITY_POLICY), and
-django-permissions-policy the Permissions-Policy header, in middleware below the
-cookie-less JSON short-cut: JSON reads and writes pay nothing for them.
+django-permissions-policy the Permissions-Policy header, on every answer that passes
+their middleware: JSON answers carry them too, whether or not the request sent cookies.
 """
 
 import base64

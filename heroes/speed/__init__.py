@@ -10,8 +10,6 @@ Each module names the benchmark rows it pays for:
 - `tallies`: exact counts kept by triggers (list, age range; admin changelist).
 - `reads`: list pages and one hero from rows, not per-row serializers, counted by the
   tallies; its pagination and queryset classes (list, age range, one hero).
-- `cookieless`: JSON requests without cookies skip the session, CSRF, auth and message
-  middleware, which have nothing to do for them (one hero, create, patch, list).
 - `saving`: heroes.versions' writer, each write one INSERT or UPDATE ... RETURNING, with the
   model's signals (create, patch).
 - `serializers`: a ModelSerializer that inspects its model once per class (create, patch).
