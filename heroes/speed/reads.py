@@ -6,6 +6,9 @@ For the plain fields heroes expose (integers and strings, read as the database r
 them) the result equals the serializer's, so reads that answer JSON select the public
 columns with values_list() and zip them with the field names. The browsable API, and any
 serializer whose readable fields are not plain model fields, keep the serializer path.
+
+Settings name the two classes that plug this in: HeroListPagination (the list's pages,
+also counted by heroes.speed.tallies) and ByURLIdQuerySet (one hero by a compiled query).
 """
 
 import heapq
@@ -26,10 +29,8 @@ from heroes.api.ids import parse_pk, wants_json
 from heroes.speed import tallies
 from heroes.speed.compiled_queries import CompiledQuery
 
-PAGE_PARAMETERS = {
-    pagination.HeroPagination.limit_query_param,
-    pagination.HeroPagination.offset_query_param,
-}
+_PAGES = pagination.HeroPagination
+PAGE_PARAMETERS = {_PAGES.limit_query_param, _PAGES.offset_query_param}
 AGE_RANGE_PARAMETERS = {"age__gte", "age__lte"}
 # Parameters that choose the order of the heroes, never which ones.
 ORDER_PARAMETERS = {HeroOrderingFilter.ordering_param}
