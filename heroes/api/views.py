@@ -1,7 +1,6 @@
 from http import HTTPStatus
 
 from django.conf import settings
-from django.db import transaction
 from django.utils.module_loading import import_string
 from drf_spectacular.utils import extend_schema_view
 from rest_framework import mixins, viewsets
@@ -11,7 +10,7 @@ from rest_framework.permissions import DjangoModelPermissionsOrAnonReadOnly
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from heroes.api import conditional
+from heroes.api.conditional import ConditionalHeroMixin
 from heroes.api.filters import (
     ORDERING_FIELDS,
     HeroFilterBackend,
@@ -21,14 +20,13 @@ from heroes.api.filters import (
     SingleValueFilter,
 )
 from heroes.api.idempotency import IdempotentCreateMixin
-from heroes.api.ids import parse_pk, wants_json
+from heroes.api.ids import parse_pk
 from heroes.api.pagination import HeroPagination
 from heroes.api.permissions import HeroHistoryPermissions
 from heroes.api.schema import HERO_OPERATIONS, HeroAutoSchema
-from heroes.api.serializers import HeroSerializer, HeroVersionSerializer
+from heroes.api.serializers import HeroVersionSerializer
 from heroes.history.versions import public_versions
 from heroes.models import Hero
-from heroes.versions import VersionChanged
 
 
 def _named(setting: str):
@@ -53,7 +51,9 @@ class LocatedCreateMixin(mixins.CreateModelMixin):
 
 
 @extend_schema_view(**HERO_OPERATIONS)
-class HeroViewSet(IdempotentCreateMixin, LocatedCreateMixin, viewsets.ModelViewSet):
+class HeroViewSet(
+    IdempotentCreateMixin, ConditionalHeroMixin, LocatedCreateMixin, viewsets.ModelViewSet
+):
     """Create, list, read, update and delete heroes."""
 
     queryset = _named("HEROES_QUERYSET_CLASS")(Hero)
@@ -84,51 +84,6 @@ class HeroViewSet(IdempotentCreateMixin, LocatedCreateMixin, viewsets.ModelViewS
         self.check_object_permissions(self.request, hero)
         return hero
 
-    def retrieve(self, request, *args, **kwargs):
-        hero = self.get_object()
-        headers = self.etag_header(hero)
-        if headers:
-            not_modified = conditional.not_modified(request, headers["ETag"])
-            if not_modified is not None:
-                return not_modified
-        return Response(self.get_serializer(hero).data, headers=headers)
-
-    def update(self, request, *args, **kwargs):
-        partial = kwargs.pop("partial", False)
-        hero = self.get_object()
-        # Before the body is read: a stale ETag answers 412 whatever the body holds.
-        context = {
-            **self.get_serializer_context(),
-            "if_version": conditional.expected_version(request, hero),
-        }
-        serializer = self.get_serializer(hero, data=request.data, partial=partial, context=context)
-        serializer.is_valid(raise_exception=True)
-        self.perform_update(serializer)
-        return Response(serializer.data, headers=self.etag_header(hero))
-
-    def perform_update(self, serializer: HeroSerializer) -> None:
-        try:
-            serializer.save()
-        except Hero.DoesNotExist:
-            raise NotFound("Hero not found") from None  # deleted since it was read
-        except VersionChanged:
-            raise conditional.PreconditionFailed() from None  # changed since it was read
-
-    def destroy(self, request, *args, **kwargs):
-        hero = self.get_object()
-        if_version = conditional.expected_version(request, hero)
-        # The row stays locked from this read to the delete (on SQLite, the transaction
-        # holds the write lock from its start): the history entry records the hero as it
-        # was deleted, and a hero deleted meanwhile gets no second entry.
-        with transaction.atomic():
-            hero = self.get_queryset().select_for_update().filter(pk=hero.pk).first()
-            if hero is None:
-                raise NotFound("Hero not found")  # deleted since it was read
-            if if_version is not None and hero.version != if_version:
-                raise conditional.PreconditionFailed()
-            hero.delete()
-        return Response(status=HTTPStatus.NO_CONTENT)
-
     @action(
         detail=True,
         serializer_class=HeroVersionSerializer,
@@ -146,12 +101,6 @@ class HeroViewSet(IdempotentCreateMixin, LocatedCreateMixin, viewsets.ModelViewS
         ):
             raise NotFound("Hero not found")  # a hero seeded in bulk has no history
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def etag_header(self, hero: Hero) -> dict[str, str]:
-        """The hero's ETag, for JSON answers: HTML pages are another representation."""
-        if not wants_json(self.request):
-            return {}
-        return {"ETag": conditional.hero_etag(hero)}
 
     def filter_queryset(self, queryset):
         # Filters, search and ordering describe lists; a detail lookup is by id alone.
