@@ -32,7 +32,6 @@ MODULES = {
     "authentication": ("create", "patch"),
     "backends": ("create", "patch"),
     "negotiation": EVERY_ROW,
-    "parsers": ("create", "patch"),
     "renderers": EVERY_ROW,
     "messages": EVERY_ROW,
     "cors": EVERY_ROW,

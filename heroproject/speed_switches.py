@@ -18,7 +18,6 @@ MODULES = (
     "cors",
     "messages",
     "negotiation",
-    "parsers",
     "reads",
     "renderers",
     "saving",
@@ -51,8 +50,6 @@ STOCK = {
         "negotiation",
         "rest_framework.negotiation.DefaultContentNegotiation",
     ),
-    # The hardened JSON parser that ORJSONParser extends: its 400s are the API's, not speed.
-    "heroes.speed.parsers.ORJSONParser": ("parsers", "heroes.guards.parsers.JSONParser"),
     # Classes the API names in one setting each (CLASS_SETTINGS).
     "heroes.speed.saving.OneStatementWriter": ("saving", "heroes.versions.Writer"),
     "heroes.speed.serializers.HeroSerializer": (

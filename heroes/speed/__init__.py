@@ -17,7 +17,6 @@ Each module names the benchmark rows it pays for:
   patch).
 - `backends`: Django's model permissions read by one compiled query (create, patch).
 - `negotiation`: DRF's renderer choice cached per Accept header (every row).
-- `parsers`: JSON bodies read by orjson, DRF's parser for the rest (create, patch).
 - `renderers`: DRF's JSON written by orjson (list, every row).
 - `messages`: message storage built only when a page uses it (one hero, every row).
 - `cors`: django-cors-headers' middleware, without copying every header of requests that
