@@ -27,6 +27,7 @@ MODULES = {
     "compiled_queries": EVERY_ROW,
     "tallies": ("list", "age"),
     "reads": ("list", "age", "one"),
+    "shortcut": ("one",),
     "saving": ("create", "patch"),
     "serializers": ("create", "patch"),
     "authentication": ("create", "patch"),

@@ -262,11 +262,13 @@ CORS_EXPOSE_HEADERS = ["ETag", "Location", "Link", "Idempotent-Replayed", "Retry
 CORS_PREFLIGHT_MAX_AGE = 86_400  # seconds; browsers may cap it lower (Chromium: 2 hours)
 
 # Classes the API names in one place each: how a hero's write reaches its row (heroes.versions),
-# the hero serializer, the hero list's pages and the queryset that finds a hero by its id.
+# the hero serializer, the hero list's pages, the queryset that finds a hero by its id, and
+# the viewset of the hero routes.
 HEROES_WRITER = "heroes.speed.saving.OneStatementWriter"
 HEROES_SERIALIZER_CLASS = "heroes.speed.serializers.HeroSerializer"
 HEROES_LIST_PAGINATION_CLASS = "heroes.speed.reads.HeroListPagination"
 HEROES_QUERYSET_CLASS = "heroes.speed.reads.ByURLIdQuerySet"
+HEROES_VIEWSET_CLASS = "heroes.speed.shortcut.HeroViewSet"
 
 # The speed layer (heroes.speed), to measure or rule out: HEROES_SPEED=0 switches it all
 # off, HEROES_SPEED_OFF=cors,reads the modules named. Each module off takes the stock

@@ -22,6 +22,7 @@ MODULES = (
     "renderers",
     "saving",
     "serializers",
+    "shortcut",
     "tallies",
 )
 
@@ -61,6 +62,7 @@ STOCK = {
         "heroes.api.pagination.HeroListPagination",
     ),
     "heroes.speed.reads.ByURLIdQuerySet": ("reads", "heroes.api.ids.ByURLIdQuerySet"),
+    "heroes.speed.shortcut.HeroViewSet": ("shortcut", "heroes.api.views.HeroViewSet"),
 }
 # Settings that name one class for the API to import (heroes.api.views, heroes.versions).
 CLASS_SETTINGS = (
@@ -68,6 +70,7 @@ CLASS_SETTINGS = (
     "HEROES_SERIALIZER_CLASS",
     "HEROES_LIST_PAGINATION_CLASS",
     "HEROES_QUERYSET_CLASS",
+    "HEROES_VIEWSET_CLASS",
 )
 REST_FRAMEWORK_LISTS = (
     "DEFAULT_AUTHENTICATION_CLASSES",

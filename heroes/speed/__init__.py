@@ -10,6 +10,8 @@ Each module names the benchmark rows it pays for:
 - `tallies`: exact counts kept by triggers (list, age range; admin changelist).
 - `reads`: list pages and one hero from rows, not per-row serializers, counted by the
   tallies; its pagination and queryset classes (list, age range, one hero).
+- `shortcut`: an anonymous JSON read of one hero, authenticated and permitted by DRF's own
+  classes, skips the rest of DRF's dispatch; the hero routes' viewset (one hero).
 - `saving`: heroes.versions' writer, each write one INSERT or UPDATE ... RETURNING, with the
   model's signals (create, patch).
 - `serializers`: a ModelSerializer that inspects its model once per class (create, patch).

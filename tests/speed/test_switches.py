@@ -22,6 +22,7 @@ from heroes.speed import (
     renderers,
     saving,
     serializers,
+    shortcut,
     tallies,
 )
 from heroproject import speed_switches
@@ -43,6 +44,7 @@ OWN_CODE = {
     "renderers": [(renderers.ORJSONRenderer, "render")],
     "saving": [(saving, "_insert"), (saving, "_update")],
     "serializers": [(serializers, "_copy")],
+    "shortcut": [(shortcut, "_plain_json_get")],
     "tallies": [(tallies, "connections")],
 }
 
