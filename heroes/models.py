@@ -5,7 +5,7 @@ from simple_history.models import HistoricalRecords
 
 from heroes.history.models import HeroChange, HeroHistoryManager
 from heroes.portability.fields import CodePointCharField
-from heroes.speed import saving
+from heroes.versions import writer
 
 NAME_MAX_LENGTH = 255
 SECRET_NAME_MAX_LENGTH = 255
@@ -42,27 +42,37 @@ class Hero(models.Model):
         return self.name
 
     def save(
-        self, *, force_insert=False, force_update=False, using=None, update_fields=None
+        self,
+        *,
+        force_insert=False,
+        force_update=False,
+        using=None,
+        update_fields=None,
+        if_version: int | None = None,
     ) -> None:
-        """Saves; a stored hero by one UPDATE that counts the write in `version`.
+        """Saves; a stored hero by a conditional UPDATE that counts the write in `version`.
 
-        The UPDATE never falls back to an INSERT: a hero deleted meanwhile stays deleted,
-        and its save writes nothing and raises Hero.DoesNotExist (heroes.speed.saving).
-        Each save writes its history entry in the same transaction.
+        With `if_version`, only a hero still at that version is written, else
+        heroes.versions.VersionChanged. The UPDATE never falls back to an INSERT: a hero
+        deleted meanwhile stays deleted, and its save writes nothing and raises
+        Hero.DoesNotExist. Each save writes its history entry in the same transaction.
         """
+        using = using or router.db_for_write(Hero, instance=self)
         if self._state.adding and self.pk is None and not force_update and not update_fields:
-            saving.save(self, using=using)
+            with transaction.atomic(using=using):
+                writer().insert(self, using)
             return
         if self._state.adding or force_insert:
             # With an id of its own: a hero restored from its history (heroes.history).
-            with transaction.atomic(using=using or router.db_for_write(Hero, instance=self)):
+            with transaction.atomic(using=using):
                 super().save(force_insert=force_insert, using=using, update_fields=update_fields)
             return
         deferred = self.get_deferred_fields()
         if update_fields is None and deferred:
             # As Model.save(): a hero read with only() or defer() writes only what was read.
             update_fields = {field.attname for field in self._meta.concrete_fields} - deferred
-        saving.save(self, update_fields, using=using)
+        with transaction.atomic(using=using):
+            writer().update(self, update_fields, if_version, using)
 
 
 class DeletedHero(Hero.history.model):

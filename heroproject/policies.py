@@ -1,8 +1,9 @@
 """The HTML pages' Content-Security-Policy and Permissions-Policy, for settings.
 
-django-csp sets the first header and django-permissions-policy the second, in middleware
-below the cookie-less JSON short-cut: JSON reads and writes pay nothing for them. ReDoc's
-page adds its own styles to the policy (heroes.guards.policies, heroes.api.docs).
+django-csp sets the first header and django-permissions-policy the second, on every answer
+that passes their middleware: JSON answers carry them too, whether or not the request sent
+cookies. ReDoc's page adds its own styles to the policy (heroes.guards.policies,
+heroes.api.docs).
 """
 
 import base64

@@ -21,7 +21,7 @@ REST_FRAMEWORK = {
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "heroes.speed.negotiation.CachedContentNegotiation",
     # DRF's parsers, bounded by DATA_UPLOAD_MAX_MEMORY_SIZE and hardened against hostile bodies.
     "DEFAULT_PARSER_CLASSES": [
-        "heroes.speed.parsers.ORJSONParser",
+        "heroes.guards.parsers.JSONParser",
         "heroes.guards.parsers.FormParser",
         "heroes.guards.parsers.MultiPartParser",
     ],

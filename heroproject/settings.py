@@ -86,8 +86,8 @@ MIDDLEWARE = [
     "heroes.observability.request_ids.RequestIdMiddleware",
     "heroes.observability.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # CORS before anything that answers early: every answer below (errors, 413s and the
-    # cookie-less short-cut included) gets its headers; preflights get the security ones.
+    # CORS before anything that answers early: every answer below (errors and 413s
+    # included) gets its headers; preflights get the security ones.
     "heroes.speed.cors.CorsMiddleware",
     "heroes.guards.body_size.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -95,12 +95,10 @@ MIDDLEWARE = [
     "heroes.api.conditional.NotModifiedMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Above the cookie-less short-cut, so that API writes record their user too: DRF sets
-    # the user it authenticates on this request (heroes.history).
+    # API writes record their user too: DRF sets the user it authenticates on this
+    # request (heroes.history).
     "simple_history.middleware.HistoryRequestMiddleware",
-    # JSON API requests without cookies answer here; nothing below has work for them.
-    "heroes.speed.cookieless.CookielessAPIMiddleware",
-    # The HTML pages' policies; JSON answered above needs neither (heroproject.policies).
+    # The HTML pages' policies (heroproject.policies); JSON answers carry them too.
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -200,11 +198,15 @@ LOGIN_REDIRECT_URL = "api-root"
 # The largest request body accepted (Django's default, 2.5 MB); larger ones answer 413.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440))
 
-# Plain JSON reads of one hero skip the rest of DRF's dispatch (heroes.speed.shortcut).
-HEROES_READ_SHORTCUT = True
+# Classes the API names in one place each (heroes.versions, heroes.api); speed's, or stock.
+HEROES_WRITER = "heroes.speed.saving.OneStatementWriter"
+HEROES_SERIALIZER_CLASS = "heroes.speed.serializers.HeroSerializer"
+HEROES_LIST_PAGINATION_CLASS = "heroes.speed.reads.HeroListPagination"
+HEROES_QUERYSET_CLASS = "heroes.speed.reads.ByURLIdQuerySet"
+HEROES_VIEWSET_CLASS = "heroes.speed.shortcut.HeroViewSet"
 
 # The speed layer (heroes.speed), to measure or rule out: HEROES_SPEED=0 switches it all
-# off, HEROES_SPEED_OFF=cookieless,reads the modules named. Each module off takes the stock
+# off, HEROES_SPEED_OFF=cors,reads the modules named. Each module off takes the stock
 # Django/DRF way to the same answers (heroproject.speed_switches).
 HEROES_SPEED_OFF = speed_switches.switched_off(
     env_bool("HEROES_SPEED", default=True), env_list("HEROES_SPEED_OFF")
@@ -212,6 +214,7 @@ HEROES_SPEED_OFF = speed_switches.switched_off(
 MIDDLEWARE = speed_switches.plain(MIDDLEWARE, HEROES_SPEED_OFF)
 AUTHENTICATION_BACKENDS = speed_switches.plain(AUTHENTICATION_BACKENDS, HEROES_SPEED_OFF)
 REST_FRAMEWORK = speed_switches.plain_rest_framework(REST_FRAMEWORK, HEROES_SPEED_OFF)
+globals().update(speed_switches.plain_classes(globals(), HEROES_SPEED_OFF))
 
 # With 1, PUT, PATCH and DELETE of a hero answer 428 unless they send If-Match (its ETag),
 # so no client overwrites a change it has not seen.
@@ -231,10 +234,8 @@ IDEMPOTENCY_KEY_TTL = int(os.environ.get("DJANGO_IDEMPOTENCY_KEY_TTL", "86400"))
 HISTORY_DAYS_MAX = 36_500  # a hundred years: older cut-offs are before any date Python has
 HISTORY_DAYS = os.environ.get("DJANGO_HISTORY_DAYS") or None
 if HISTORY_DAYS is not None:
-    if not (
-        HISTORY_DAYS.isascii()
-        and HISTORY_DAYS.isdigit()
-        and 1 <= int(HISTORY_DAYS) <= HISTORY_DAYS_MAX
+    if not (HISTORY_DAYS.isascii() and HISTORY_DAYS.isdigit()) or not (
+        1 <= int(HISTORY_DAYS) <= HISTORY_DAYS_MAX
     ):
         raise ImproperlyConfigured(
             f"DJANGO_HISTORY_DAYS is {HISTORY_DAYS!r}; set it to a whole number of days "

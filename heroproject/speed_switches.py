@@ -3,8 +3,9 @@
 Strings only, and no app code: settings read this before any app loads, and tests build
 the settings of a switched-off module with the same functions. The benchmark's ablation
 starts one server per module with HEROES_SPEED_OFF=<module>, so these names are its
-interface. Modules that app code calls read settings.HEROES_SPEED_OFF at run time
-(heroes.speed.on); the ones below plug in through settings, so they switch here.
+interface. Every module plugs in through settings (middleware, backends, DRF's classes, and the
+classes the API names in CLASS_SETTINGS), so they all switch here; heroes.speed.on() lets
+speed code also ask at run time, as tests switch modules in-process.
 """
 
 from django.core.exceptions import ImproperlyConfigured
@@ -14,11 +15,9 @@ MODULES = (
     "authentication",
     "backends",
     "compiled_queries",
-    "cookieless",
     "cors",
     "messages",
     "negotiation",
-    "parsers",
     "reads",
     "renderers",
     "saving",
@@ -28,10 +27,9 @@ MODULES = (
 )
 
 # A class in settings that belongs to a module: the module, and the stock class that does
-# the same work without it (None: nothing, as the middleware only short-cuts the rest).
+# the same work without it. Every speed class has one: no module only skips work of others.
 STOCK = {
     "heroes.speed.cors.CorsMiddleware": ("cors", "corsheaders.middleware.CorsMiddleware"),
-    "heroes.speed.cookieless.CookielessAPIMiddleware": ("cookieless", None),
     "heroes.speed.messages.LazyMessageMiddleware": (
         "messages",
         "django.contrib.messages.middleware.MessageMiddleware",
@@ -53,9 +51,27 @@ STOCK = {
         "negotiation",
         "rest_framework.negotiation.DefaultContentNegotiation",
     ),
-    # The hardened JSON parser that ORJSONParser extends: its 400s are the API's, not speed.
-    "heroes.speed.parsers.ORJSONParser": ("parsers", "heroes.guards.parsers.JSONParser"),
+    # Classes the API names in one setting each (CLASS_SETTINGS).
+    "heroes.speed.saving.OneStatementWriter": ("saving", "heroes.versions.Writer"),
+    "heroes.speed.serializers.HeroSerializer": (
+        "serializers",
+        "heroes.api.serializers.HeroSerializer",
+    ),
+    "heroes.speed.reads.HeroListPagination": (
+        "reads",
+        "heroes.api.pagination.HeroListPagination",
+    ),
+    "heroes.speed.reads.ByURLIdQuerySet": ("reads", "heroes.api.ids.ByURLIdQuerySet"),
+    "heroes.speed.shortcut.HeroViewSet": ("shortcut", "heroes.api.views.HeroViewSet"),
 }
+# Settings that name one class for the API to import (heroes.api.views, heroes.versions).
+CLASS_SETTINGS = (
+    "HEROES_WRITER",
+    "HEROES_SERIALIZER_CLASS",
+    "HEROES_LIST_PAGINATION_CLASS",
+    "HEROES_QUERYSET_CLASS",
+    "HEROES_VIEWSET_CLASS",
+)
 REST_FRAMEWORK_LISTS = (
     "DEFAULT_AUTHENTICATION_CLASSES",
     "DEFAULT_RENDERER_CLASSES",
@@ -80,11 +96,13 @@ def plain(paths: list[str], off: frozenset[str]) -> list[str]:
     result = []
     for path in paths:
         module, stock = STOCK.get(path, (None, path))
-        if module not in off:
-            result.append(path)
-        elif stock is not None:
-            result.append(stock)
+        result.append(stock if module in off else path)
     return result
+
+
+def plain_classes(named: dict[str, str], off: frozenset[str]) -> dict[str, str]:
+    """The CLASS_SETTINGS in `named`, with switched-off modules' classes stock."""
+    return {name: plain([named[name]], off)[0] for name in CLASS_SETTINGS if name in named}
 
 
 def plain_rest_framework(config: dict, off: frozenset[str]) -> dict:

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from heroes.models import Hero
 
@@ -15,6 +16,19 @@ SECRET = "Pedro Parqueador"
 
 # int() reads each of these as the id; only its ASCII digits may name a hero.
 OTHER_SPELLINGS = ("space", "newline", "plus", "underscore", "arabic_digits")
+
+
+class CookielessClient(APIClient):
+    """Sends no Cookie header at all, as a browser's fetch() to another origin does.
+
+    Django's test client always sends one, empty when it holds no cookies.
+    """
+
+    def _base_environ(self, **request):
+        environ = super()._base_environ(**request)
+        if not environ["HTTP_COOKIE"]:
+            del environ["HTTP_COOKIE"]
+        return environ
 
 
 def detail_url(pk) -> str:

@@ -176,6 +176,7 @@ def test_admin_is_closed_to_non_staff(db):
     assert response["Location"].startswith(reverse("admin:login"))
 
 
+@pytest.mark.speed
 def test_admin_changelist_total_comes_from_the_tally(staff_client, make_hero):
     for index in range(3):
         make_hero(f"Hero {index}")
@@ -241,6 +242,7 @@ def heroes_of_every_age(make_hero) -> None:
         make_hero(name, age=age)
 
 
+@pytest.mark.speed
 @pytest.mark.parametrize(
     ("query", "names"),
     [

@@ -14,9 +14,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from heroes.admin.filters import AgeRangeFilter, HasAgeFilter, TalliedPaginator
+from heroes.api.ids import parse_pk
 from heroes.history.restore import RestoreRefused, restore
 from heroes.models import Hero
-from heroes.speed import reads
 
 
 class HeroChangesContext(HistoricalRecordContextHelper):
@@ -136,5 +136,5 @@ class HeroAdmin(SimpleHistoryAdmin):
 def _history_ids(*raw_ids: str) -> None:
     """A hero's history pages name a hero and an entry by number; anything else is a 404."""
     for model, raw in zip((Hero, Hero.history.model), raw_ids, strict=False):
-        if reads.parse_pk(model, unquote(raw)) is None:
+        if parse_pk(model, unquote(raw)) is None:
             raise Http404(f"No {model._meta.verbose_name} has the id {raw!r}.")

@@ -3,7 +3,8 @@
 A hero's ETag is its version, which every write to it raises (Hero.version), so it is
 strong: equal tags mean the same JSON. A list's ETag is weak, a digest of the page's rows
 (versions included) and of the URL that chose them. Only JSON answers carry ETags: the
-browsable API's HTML is another representation, for people.
+browsable API's HTML is another representation, for people. ConditionalHeroMixin gives a
+viewset the hero's reads and writes with them.
 """
 
 import pickle
@@ -11,12 +12,16 @@ from hashlib import blake2b
 from http import HTTPStatus
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpResponseNotModified
 from django.utils.http import parse_etags
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.request import Request
+from rest_framework.response import Response
 
+from heroes.api.ids import wants_json
 from heroes.models import Hero
+from heroes.versions import VersionChanged
 
 
 class PreconditionFailed(APIException):
@@ -120,3 +125,58 @@ class NotModifiedMiddleware:
         if response.status_code == HTTPStatus.NOT_MODIFIED:
             del response["Content-Length"]
         return response
+
+
+class ConditionalHeroMixin:
+    """A viewset's retrieve, update and destroy of a hero, with its ETag and conditions."""
+
+    def retrieve(self, request, *args, **kwargs):
+        hero = self.get_object()
+        headers = self.etag_header(hero)
+        if headers:
+            unchanged = not_modified(request, headers["ETag"])
+            if unchanged is not None:
+                return unchanged
+        return Response(self.get_serializer(hero).data, headers=headers)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        hero = self.get_object()
+        # Before the body is read: a stale ETag answers 412 whatever the body holds.
+        context = {
+            **self.get_serializer_context(),
+            "if_version": expected_version(request, hero),
+        }
+        serializer = self.get_serializer(hero, data=request.data, partial=partial, context=context)
+        serializer.is_valid(raise_exception=True)
+        self.perform_update(serializer)
+        return Response(serializer.data, headers=self.etag_header(hero))
+
+    def perform_update(self, serializer) -> None:
+        try:
+            serializer.save()
+        except Hero.DoesNotExist:
+            raise NotFound("Hero not found") from None  # deleted since it was read
+        except VersionChanged:
+            raise PreconditionFailed() from None  # changed since it was read
+
+    def destroy(self, request, *args, **kwargs):
+        hero = self.get_object()
+        if_version = expected_version(request, hero)
+        # The row stays locked from this read to the delete (on SQLite, the transaction
+        # holds the write lock from its start): the history entry records the hero as it
+        # was deleted, and a hero deleted meanwhile gets no second entry.
+        with transaction.atomic():
+            hero = self.get_queryset().select_for_update().filter(pk=hero.pk).first()
+            if hero is None:
+                raise NotFound("Hero not found")  # deleted since it was read
+            if if_version is not None and hero.version != if_version:
+                raise PreconditionFailed()
+            hero.delete()
+        return Response(status=HTTPStatus.NO_CONTENT)
+
+    def etag_header(self, hero: Hero) -> dict[str, str]:
+        """The hero's ETag, for JSON answers: HTML pages are another representation."""
+        if not wants_json(self.request):
+            return {}
+        return {"ETag": hero_etag(hero)}

@@ -26,8 +26,8 @@ from django.utils.crypto import salted_hmac
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from heroes.api.ids import wants_json
 from heroes.models import IDEMPOTENCY_KEY_MAX_LENGTH, IdempotencyKey
-from heroes.speed import reads
 
 HEADER = "Idempotency-Key"
 META_KEY = "HTTP_IDEMPOTENCY_KEY"
@@ -145,7 +145,7 @@ class IdempotentCreateMixin:
                     raise KeyReused()
                 if stored.status is None:
                     raise KeyInUse()  # never committed so by this module; kept safe anyway
-                return _replay(stored, reads.wants_json(request))
+                return _replay(stored, wants_json(request))
             response = super().create(request, *args, **kwargs)
             if status.is_success(response.status_code):
                 IdempotencyKey.objects.filter(user=request.user, key=key).update(

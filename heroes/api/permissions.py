@@ -1,11 +1,4 @@
-from rest_framework.permissions import SAFE_METHODS, BasePermission, DjangoModelPermissions
-
-
-class HeroPermissions(DjangoModelPermissions):
-    """Anyone may read; writing needs the matching add/change/delete_hero permission."""
-
-    def has_permission(self, request, view) -> bool:
-        return request.method in SAFE_METHODS or super().has_permission(request, view)
+from rest_framework.permissions import BasePermission
 
 
 class HeroHistoryPermissions(BasePermission):

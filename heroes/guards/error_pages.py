@@ -1,8 +1,7 @@
 """Django's error pages (heroes.api.errors), with the headers their middleware would have set.
 
-A bad Host header, or an exception in the cookie-less JSON short-cut, is answered above
-the policy middleware; these handlers set Content-Security-Policy and Permissions-Policy
-on those pages themselves.
+A bad Host header is answered above the policy middleware; these handlers set
+Content-Security-Policy and Permissions-Policy on those pages themselves.
 """
 
 from csp.constants import HEADER

@@ -6,6 +6,9 @@ For the plain fields heroes expose (integers and strings, read as the database r
 them) the result equals the serializer's, so reads that answer JSON select the public
 columns with values_list() and zip them with the field names. The browsable API, and any
 serializer whose readable fields are not plain model fields, keep the serializer path.
+
+Settings name the two classes that plug this in: HeroListPagination (the list's pages,
+also counted by heroes.speed.tallies) and ByURLIdQuerySet (one hero by a compiled query).
 """
 
 import heapq
@@ -14,17 +17,23 @@ from functools import cache, partial
 from itertools import islice
 from operator import itemgetter
 
-from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import IntegerField, Model, QuerySet
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Model, QuerySet
 from rest_framework import serializers
-from rest_framework.renderers import JSONRenderer
-from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
-from heroes.api.serializers import INTEGER_TEXT
+from heroes import speed
+from heroes.api import ids, pagination
+from heroes.api.filters import HeroFilterSet, HeroOrderingFilter
+from heroes.api.ids import parse_pk, wants_json
 from heroes.speed import tallies
 from heroes.speed.compiled_queries import CompiledQuery
+
+_PAGES = pagination.HeroPagination
+PAGE_PARAMETERS = {_PAGES.limit_query_param, _PAGES.offset_query_param}
+AGE_RANGE_PARAMETERS = {"age__gte", "age__lte"}
+# Parameters that choose the order of the heroes, never which ones.
+ORDER_PARAMETERS = {HeroOrderingFilter.ordering_param}
 
 # Fields whose to_representation turns a database value into the same value.
 _PLAIN = {
@@ -55,11 +64,6 @@ def public_fields(serializer_class: type[serializers.ModelSerializer]) -> tuple[
     return tuple(names)
 
 
-def wants_json(request: Request) -> bool:
-    """True when the answer will be plain JSON, not the browsable API's HTML."""
-    return isinstance(getattr(request, "accepted_renderer", None), JSONRenderer)
-
-
 def as_dicts(rows: Iterable[tuple], fields: tuple[str, ...]) -> list[dict]:
     return [dict(zip(fields, row, strict=True)) for row in rows]
 
@@ -75,23 +79,6 @@ def _in_id_order(model: type[Model], fields: tuple[str, ...]) -> CompiledQuery:
         lambda: model._default_manager.order_by("pk").values_list(*fields),
         suffix=" LIMIT %s OFFSET %s",
     )
-
-
-def parse_pk(model: type[Model], raw_pk: str) -> object | None:
-    """The primary key the URL spells, or None when no row can have it."""
-    pk_field = model._meta.pk
-    # int() also reads " 6", "6\n", "+6", "6_0" and "٦" as a number; an id is plain digits.
-    if isinstance(pk_field, IntegerField) and not INTEGER_TEXT.fullmatch(raw_pk):
-        return None
-    try:
-        pk = pk_field.to_python(raw_pk)
-    except ValidationError:
-        return None
-    # As the ORM does: a number no column can hold matches nothing (and is never sent).
-    low, high = connections[DEFAULT_DB_ALIAS].ops.integer_field_range(pk_field.get_internal_type())
-    if (low is not None and pk < low) or (high is not None and pk > high):
-        return None
-    return pk
 
 
 def row_by_id(model: type[Model], fields: tuple[str, ...], raw_pk: str) -> tuple | None:
@@ -190,3 +177,65 @@ def _of_age_in_id_order(model: type[Model], fields: tuple[str, ...]) -> Compiled
     in_id_order = model._default_manager.order_by("pk").values_list("pk", *fields)
     # The marker must be a valid age: the ORM compiles an impossible one to "no rows".
     return CompiledQuery(lambda age: in_id_order.filter(age=age), 1_234_567_891, suffix=" LIMIT %s")
+
+
+class HeroListPagination(pagination.HeroListPagination):
+    """The hero list's pages, counts and ETags, from compiled queries, rows and tallies.
+
+    Settings name it (HEROES_LIST_PAGINATION_CLASS); the view's queryset arrives filtered
+    and ordered, its parameters checked. Which heroes a page holds is the database's
+    choice either way; here it is read as rows (JSON) and counted from the tallies
+    where every hero, or every hero of an age range or with or without an age, is listed.
+    """
+
+    fields: tuple[str, ...] | None = None
+
+    def paginate_queryset(self, queryset, request, view=None):
+        if speed.on("reads") and wants_json(request):
+            self.fields = public_fields(view.get_serializer_class())
+        # Each row ends with the hero's version, for the page's ETag.
+        columns = None if self.fields is None else (*self.fields, "version")
+        return super().paginate_queryset(_to_page(queryset, request, columns), request, view)
+
+    def page_data(self, page: list, view) -> list:
+        if self.fields is None:
+            return super().page_data(page, view)
+        self.tagged_rows = page
+        return as_dicts((row[:-1] for row in page), self.fields)
+
+
+def _to_page(queryset: QuerySet, request, columns: tuple[str, ...] | None):
+    """What the paginator pages: rows of `columns`, or heroes when None."""
+    parameters = set(request.query_params) - PAGE_PARAMETERS
+    if not parameters:
+        return AllInIdOrder(queryset, columns)
+    heroes = queryset if columns is None else queryset.values_list(*columns)
+    if parameters == AGE_RANGE_PARAMETERS:
+        # As django-filter read them (empty means no bound), checked already.
+        low, high = (
+            HeroFilterSet.clean_parameter(request.query_params, name)
+            for name in ("age__gte", "age__lte")
+        )
+        if low is None or high is None:
+            return heroes
+        if columns is None:
+            return Tallied(heroes, partial(tallies.count_between, low, high))
+        return FewAgesInIdOrder(queryset, columns, low, high)
+    filters = parameters - ORDER_PARAMETERS
+    if not filters:
+        return Tallied(heroes, every_hero_count)
+    if filters == {"age__isnull"}:
+        without = HeroFilterSet.clean_parameter(request.query_params, "age__isnull")
+        if without is None:
+            return Tallied(heroes, every_hero_count)
+        return Tallied(heroes, partial(with_or_without_age_count, without))
+    return heroes
+
+
+class ByURLIdQuerySet(ids.ByURLIdQuerySet):
+    """Finds a hero by its URL's id with a compiled query, not a queryset compiled each time."""
+
+    def by_url_id(self, raw_pk: str) -> Model | None:
+        if not speed.on("reads") or self.query.has_filters() or self._db is not None:
+            return super().by_url_id(raw_pk)
+        return instance_by_id(self.model, raw_pk)

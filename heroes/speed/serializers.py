@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from heroes import speed
+from heroes.api import serializers as api_serializers
 
 
 class InspectOnceMixin:
@@ -28,6 +29,18 @@ class InspectOnceMixin:
         if validators is None:
             validators = _VALIDATORS[type(self)] = super().get_validators()
         return list(validators)
+
+
+class HeroSerializer(InspectOnceMixin, api_serializers.HeroSerializer):
+    """The API's HeroSerializer, inspecting Hero once (settings: HEROES_SERIALIZER_CLASS)."""
+
+    # Same name, same schema component ("Hero"): only the cost differs.
+    class Meta(api_serializers.HeroSerializer.Meta):
+        pass
+
+
+# The schema describes a component by its serializer's docstring: the API's, not this one.
+HeroSerializer.__doc__ = api_serializers.HeroSerializer.__doc__
 
 
 _FIELDS: dict[type, dict[str, serializers.Field]] = {}

@@ -9,10 +9,9 @@ matching If-None-Match). A request this cannot answer
 exactly as DRF would (a query string, a format suffix, an Accept header that is not
 plain JSON, throttles or versioning on the view, any error) goes to DRF's dispatch.
 With heroes.speed.reads off, the object and its JSON come from the view's get_object() and
-serializer instead.
+serializer instead. Settings plug it in as the hero routes' viewset (HEROES_VIEWSET_CLASS).
 """
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,7 +20,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.viewsets import GenericViewSet
 
 from heroes import speed
-from heroes.api import conditional
+from heroes.api import conditional, views
 from heroes.speed import reads
 
 # Accept headers for which DRF picks the first (JSON) renderer with no parameters.
@@ -42,7 +41,6 @@ def read_one(view: GenericViewSet, request: HttpRequest, **kwargs) -> HttpRespon
     lookup = view.lookup_url_kwarg or view.lookup_field
     if (
         not speed.on("shortcut")
-        or not settings.HEROES_READ_SHORTCUT
         or not _plain_json_get(request)
         or kwargs.keys() != {lookup}
         or view.versioning_class is not None
@@ -93,3 +91,17 @@ def _through_serializer(view: GenericViewSet, raw_pk: str) -> tuple[Model, dict]
     instance = view.get_object()  # its 404, and the object's permissions
     view.format_kwarg = None  # as DRF's initial() sets it: read_one takes no format suffix
     return instance, view.get_serializer(instance).data
+
+
+class HeroViewSet(views.HeroViewSet):
+    """The API's HeroViewSet, answering plain JSON reads of one hero by read_one()."""
+
+    def dispatch(self, request, *args, **kwargs):
+        response = read_one(self, request, **kwargs)
+        if response is not None:
+            return response
+        return super().dispatch(request, *args, **kwargs)
+
+
+# The schema describes the operations by the viewset's docstring: the API's, not this one.
+HeroViewSet.__doc__ = views.HeroViewSet.__doc__

@@ -21,11 +21,7 @@ def _stored(hero: Hero):
     return Hero.objects.filter(pk=hero.pk).values_list("name", "age", "version").first()
 
 
-@pytest.mark.parametrize("shortcut", [True, False], ids=["shortcut", "drf"])
-def test_read_hero_etag_changes_with_every_write(
-    api_client, writer_client, make_hero, settings, shortcut
-):
-    settings.HEROES_READ_SHORTCUT = shortcut
+def test_read_hero_etag_changes_with_every_write(api_client, writer_client, make_hero):
     hero = make_hero(age=30)
 
     first = api_client.get(detail_url(hero.pk))["ETag"]
@@ -35,9 +31,7 @@ def test_read_hero_etag_changes_with_every_write(
     assert (first, second) == ('"1"', '"2"')
 
 
-@pytest.mark.parametrize("shortcut", [True, False], ids=["shortcut", "drf"])
-def test_read_hero_if_none_match_answers_not_modified(api_client, make_hero, settings, shortcut):
-    settings.HEROES_READ_SHORTCUT = shortcut
+def test_read_hero_if_none_match_answers_not_modified(api_client, make_hero):
     hero = make_hero()
 
     response = api_client.get(detail_url(hero.pk), headers={"If-None-Match": 'W/"0", "1"'})
@@ -248,11 +242,7 @@ def test_write_hero_with_unquoted_if_match_answers_412_saying_why(
     assert _stored(hero) == ("Deadpond", 30, 1)
 
 
-@pytest.mark.parametrize("shortcut", [True, False], ids=["shortcut", "drf"])
-def test_read_hero_with_malformed_if_none_match_answers_hero(
-    api_client, make_hero, settings, shortcut
-):
-    settings.HEROES_READ_SHORTCUT = shortcut
+def test_read_hero_with_malformed_if_none_match_answers_hero(api_client, make_hero):
     hero = make_hero()
 
     response = api_client.get(detail_url(hero.pk), headers={"If-None-Match": "1"})
@@ -261,9 +251,7 @@ def test_read_hero_with_malformed_if_none_match_answers_hero(
     assert response.json()["name"] == "Deadpond"
 
 
-@pytest.mark.parametrize("shortcut", [True, False], ids=["shortcut", "drf"])
-def test_read_hero_if_match_stale_answers_412(api_client, make_hero, settings, shortcut):
-    settings.HEROES_READ_SHORTCUT = shortcut
+def test_read_hero_if_match_stale_answers_412(api_client, make_hero):
     hero = make_hero()
 
     stale = api_client.get(detail_url(hero.pk), headers={"If-Match": '"9"'})

@@ -146,7 +146,7 @@ def test_bad_host_page_answered_before_the_middleware_carries_both_policies(db):
     _assert_page_policies(response)
 
 
-def test_server_error_in_the_json_short_cut_carries_both_policies(hero):
+def test_server_error_of_a_json_read_carries_both_policies(hero):
     table = connection.ops.quote_name(Hero._meta.db_table)
     with connection.cursor() as cursor:  # the test's transaction puts the table back
         cursor.execute(f"ALTER TABLE {table} RENAME TO {connection.ops.quote_name('gone')}")
@@ -168,10 +168,9 @@ def test_login_limit_page_carries_both_policies(db, settings):
     _assert_page_policies(response)
 
 
-def test_json_read_without_cookies_skips_the_page_policies(hero):
-    # The cookie-less short-cut answers above the policy middleware: JSON pays nothing.
+def test_json_read_without_cookies_carries_both_policies(hero):
+    # No path skips the policy middleware: a JSON answer carries what a page carries.
     response = Client().get(LIST_URL, HTTP_ACCEPT="application/json")
 
     assert response.status_code == HTTPStatus.OK
-    assert "Content-Security-Policy" not in response
-    assert "Permissions-Policy" not in response
+    _assert_page_policies(response)

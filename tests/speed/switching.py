@@ -12,9 +12,12 @@ from django.conf import settings
 from django.core.management.color import no_style
 from django.db import connection
 from django.test import override_settings
+from django.utils.module_loading import import_string
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from heroes.api.views import HeroViewSet
+from heroes.models import Hero
 from heroproject import speed_switches
 
 # APIView reads DRF's defaults into class attributes once, at import: a server starts with
@@ -24,6 +27,13 @@ VIEW_DEFAULTS = {
     "renderer_classes": "DEFAULT_RENDERER_CLASSES",
     "parser_classes": "DEFAULT_PARSER_CLASSES",
     "content_negotiation_class": "DEFAULT_CONTENT_NEGOTIATION_CLASS",
+}
+
+# HeroViewSet reads the classes settings name once, at import, too.
+HERO_VIEWSET_CLASSES = {
+    "queryset": ("HEROES_QUERYSET_CLASS", lambda queryset_class: queryset_class(Hero)),
+    "serializer_class": ("HEROES_SERIALIZER_CLASS", lambda serializer_class: serializer_class),
+    "pagination_class": ("HEROES_LIST_PAGINATION_CLASS", lambda pagination_class: pagination_class),
 }
 
 
@@ -39,11 +49,21 @@ def speed_off(modules: Iterable[str]) -> Iterator[None]:
         MIDDLEWARE=speed_switches.plain(settings.MIDDLEWARE, off),
         AUTHENTICATION_BACKENDS=speed_switches.plain(settings.AUTHENTICATION_BACKENDS, off),
         REST_FRAMEWORK=speed_switches.plain_rest_framework(settings.REST_FRAMEWORK, off),
+        **speed_switches.plain_classes(
+            {name: getattr(settings, name) for name in speed_switches.CLASS_SETTINGS}, off
+        ),
     ):
         defaults = {
             attribute: getattr(api_settings, name) for attribute, name in VIEW_DEFAULTS.items()
         }
-        with mock.patch.multiple(APIView, **defaults):
+        hero_classes = {
+            attribute: build(import_string(getattr(settings, name)))
+            for attribute, (name, build) in HERO_VIEWSET_CLASSES.items()
+        }
+        with (
+            mock.patch.multiple(APIView, **defaults),
+            mock.patch.multiple(HeroViewSet, **hero_classes),
+        ):
             yield
 
 

@@ -64,6 +64,7 @@ def test_session_login_still_authenticates_writes(writer):
     assert response.status_code == HTTPStatus.CREATED
 
 
+@pytest.mark.speed
 @pytest.mark.parametrize("permissions", [(), ("add_hero",), ("add_hero", "delete_hero")])
 def test_token_authentication_reads_the_users_permissions_in_the_token_query(db, permissions):
     user = User.objects.create_user("mixed", password="pw")

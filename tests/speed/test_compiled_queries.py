@@ -8,6 +8,7 @@ from heroes.models import Hero
 from heroes.speed.compiled_queries import CompiledQuery
 
 
+@pytest.mark.speed
 def test_prepared_runs_with_new_values_and_compiles_once(make_hero):
     first, second = make_hero("First", age=1), make_hero("Second", age=2)
     by_id = CompiledQuery(lambda pk: Hero.objects.filter(pk=pk).values_list("name", "age"), -1)
@@ -46,6 +47,7 @@ def test_prepared_applies_the_backends_converters(writer):
     assert prepared.rows(token.key) == [(Token.objects.get().created,)]
 
 
+@pytest.mark.speed
 def test_prepared_refuses_parameters_that_are_not_markers(db):
     constant = CompiledQuery(
         lambda pk: Hero.objects.filter(pk=pk, name="fixed").values_list("id"), -1

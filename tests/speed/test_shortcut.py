@@ -13,8 +13,13 @@ from heroes.api.views import HeroViewSet
 from tests.factories import detail_url
 
 
+def _switch(settings, shortcut: bool) -> None:
+    others = settings.HEROES_SPEED_OFF - {"shortcut"}
+    settings.HEROES_SPEED_OFF = others if shortcut else others | {"shortcut"}
+
+
 def _send(client: APIClient, settings, shortcut: bool, url: str, **extra):
-    settings.HEROES_READ_SHORTCUT = shortcut
+    _switch(settings, shortcut)
     response = client.get(url, **extra)
     headers = dict(response.headers)
     assert len(headers.pop("X-Request-ID")) == 32  # every answer has an id of its own
@@ -35,6 +40,7 @@ def drf_calls(monkeypatch) -> list[str]:
     return calls
 
 
+@pytest.mark.speed
 def test_read_hero_skips_drf_dispatch(api_client, make_hero, drf_calls):
     hero = make_hero(name="Deadpond", age=30)
 
@@ -46,7 +52,7 @@ def test_read_hero_skips_drf_dispatch(api_client, make_hero, drf_calls):
 
 
 def test_read_hero_with_shortcut_off_goes_to_drf(api_client, make_hero, settings, drf_calls):
-    settings.HEROES_READ_SHORTCUT = False
+    _switch(settings, False)
     hero = make_hero(name="Deadpond", age=30)
 
     response = api_client.get(detail_url(hero.pk), HTTP_ACCEPT="application/json")
@@ -68,6 +74,7 @@ def test_read_hero_answers_as_drf(api_client, make_hero, settings, accept):
     assert shortcut == drf
 
 
+@pytest.mark.speed
 def test_read_hero_with_token_answers_as_drf(writer_client, make_hero, settings, drf_calls):
     hero = make_hero()
 

@@ -15,6 +15,7 @@ def _heroes(count: int) -> list[Hero]:
     )
 
 
+@pytest.mark.speed
 def test_tally_follows_inserts_and_deletes(db):
     start = tallies.total()
     heroes = _heroes(30)
@@ -24,6 +25,7 @@ def test_tally_follows_inserts_and_deletes(db):
     assert tallies.total() == Hero.objects.count() == start + 21
 
 
+@pytest.mark.speed
 def test_tally_follows_raw_sql(db):
     _heroes(5)
     with connection.cursor() as cursor:
@@ -33,6 +35,7 @@ def test_tally_follows_raw_sql(db):
     assert tallies.total() == Hero.objects.count() == 1
 
 
+@pytest.mark.speed
 def test_tally_follows_truncate_or_delete_all(db):
     _heroes(5)
     with connection.cursor() as cursor:
@@ -46,6 +49,7 @@ def test_tally_follows_truncate_or_delete_all(db):
     assert tallies.total() == Hero.objects.count() == 0
 
 
+@pytest.mark.speed
 def test_list_heroes_unfiltered_counts_without_count_query(api_client, db):
     _heroes(7)
 
@@ -88,6 +92,7 @@ def _heroes_some_without_age() -> None:
     Hero.objects.filter(age=5).update(age=None)  # 4 of 13 had no age, now 5
 
 
+@pytest.mark.speed
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
@@ -130,6 +135,7 @@ def test_list_heroes_without_age_filtered_by_name_counts_matches(api_client, db)
     assert response.json()["count"] == 1
 
 
+@pytest.mark.speed
 def test_with_or_without_age_counts_heroes_with_and_without_an_age(db):
     _heroes_some_without_age()
     Hero.objects.create(name="Ageless", secret_name="s")
@@ -144,6 +150,7 @@ def _between(low: int, high: int) -> int:
     return Hero.objects.filter(age__gte=low, age__lte=high).count()
 
 
+@pytest.mark.speed
 def test_age_tally_follows_inserts_updates_and_deletes(db):
     Hero.objects.bulk_create(
         Hero(name=f"Hero {i}", age=(None if i % 7 == 0 else i % 40), secret_name="s")

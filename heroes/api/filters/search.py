@@ -33,10 +33,8 @@ class SingleValueFilter(BaseFilterBackend):
     """
 
     def filter_queryset(self, request, queryset, view):
-        pagination = view.pagination_class
-        names = [pagination.limit_query_param, pagination.offset_query_param]
-        if view.filterset_class is not None:  # a page of heroes, not of a hero's history
-            names += [*view.filterset_class.base_filters, HeroSearchFilter.search_param]
+        # limit and offset: the paginator checks them (heroes.api.pagination).
+        names = [*view.filterset_class.base_filters, HeroSearchFilter.search_param]
         repeated = [name for name in names if len(request.query_params.getlist(name)) > 1]
         if repeated:
             raise ValidationError({name: ["Give this parameter once."] for name in repeated})

@@ -2,14 +2,15 @@ import pytest
 from django.db.models import signals
 
 from heroes.models import Hero
-from heroes.speed import saving
+from heroes.versions import VersionChanged
 
 
-@pytest.fixture(autouse=True, params=["saving on", "saving off"])
+@pytest.fixture(
+    autouse=True, params=["heroes.versions.Writer", "heroes.speed.saving.OneStatementWriter"]
+)
 def _both_ways(request, settings) -> None:
-    # The model's rules hold either way: one statement, or Model.save() and the public ORM.
-    if request.param == "saving off":
-        settings.HEROES_SPEED_OFF = settings.HEROES_SPEED_OFF | {"saving"}
+    # The model's rules hold either way: Model.save() and the public ORM, or one statement.
+    settings.HEROES_WRITER = request.param
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def saves() -> list[tuple]:
 def test_save_new_hero_inserts_it_with_signals(db, saves):
     hero = Hero(name="Deadpond", age=30, secret_name="Dive Wilson")
 
-    saving.save(hero)
+    hero.save()
 
     assert Hero.objects.filter(pk=hero.pk).values_list("name", "age", "secret_name").get() == (
         "Deadpond",
@@ -51,7 +52,7 @@ def test_save_update_fields_writes_only_those_fields(db, saves):
     saves.clear()
 
     stale.name = "Deadpool"
-    saving.save(stale, update_fields=["name"])
+    stale.save(update_fields=["name"])
 
     stored = Hero.objects.values_list("name", "age").get(pk=hero.pk)
     assert stored == ("Deadpool", 31)
@@ -69,7 +70,7 @@ def test_save_of_deleted_hero_does_not_insert_it_again(db, saves):
 
     hero.name = "Deadpool"
     with pytest.raises(Hero.DoesNotExist):
-        saving.save(hero, update_fields=["name"])
+        hero.save(update_fields=["name"])
 
     assert not Hero.objects.exists()
     assert [kind for kind, *_ in saves] == ["pre"]
@@ -80,7 +81,7 @@ def test_save_with_no_update_fields_writes_nothing(db, saves):
     saves.clear()
 
     hero.name = "Deadpool"
-    saving.save(hero, update_fields=[])
+    hero.save(update_fields=[])
 
     assert Hero.objects.get(pk=hero.pk).name == "Deadpond"
     assert saves == []
@@ -93,7 +94,7 @@ def test_save_rolls_back_when_a_receiver_fails(db):
     signals.post_save.connect(fail, sender=Hero)
     try:
         with pytest.raises(RuntimeError):
-            saving.save(Hero(name="Deadpond", secret_name="Dive Wilson"))
+            Hero(name="Deadpond", secret_name="Dive Wilson").save()
     finally:
         signals.post_save.disconnect(fail, sender=Hero)
 
@@ -104,7 +105,7 @@ def test_save_with_unknown_update_fields_is_refused(db):
     hero = Hero.objects.create(name="Deadpond", secret_name="Dive Wilson")
 
     with pytest.raises(ValueError, match="nickname"):
-        saving.save(hero, update_fields=["nickname"])
+        hero.save(update_fields=["nickname"])
 
 
 def test_save_failure_inside_atomic_rolls_the_block_back(db):
@@ -113,7 +114,7 @@ def test_save_failure_inside_atomic_rolls_the_block_back(db):
     hero = Hero.objects.create(name="Deadpond", secret_name="Dive Wilson")
     hero.name = None  # NOT NULL: the UPDATE fails
     with transaction.atomic(), pytest.raises(IntegrityError):
-        saving.save(hero, update_fields=["name"])
+        hero.save(update_fields=["name"])
 
     assert Hero.objects.get(pk=hero.pk).name == "Deadpond"
 
@@ -122,8 +123,8 @@ def test_save_update_counts_the_write_in_version(db):
     hero = Hero.objects.create(name="Deadpond", secret_name="Dive Wilson")
 
     hero.age = 30
-    saving.save(hero, update_fields=["age"])
-    saving.save(hero)
+    hero.save(update_fields=["age"])
+    hero.save()
 
     assert hero.version == 3
     assert Hero.objects.values_list("age", "version").get(pk=hero.pk) == (30, 3)
@@ -133,7 +134,7 @@ def test_save_if_version_writes_a_hero_still_at_that_version(db):
     hero = Hero.objects.create(name="Deadpond", secret_name="Dive Wilson")
 
     hero.name = "Deadpool"
-    saving.save(hero, update_fields=["name"], if_version=1)
+    hero.save(update_fields=["name"], if_version=1)
 
     assert Hero.objects.values_list("name", "version").get(pk=hero.pk) == ("Deadpool", 2)
 
@@ -143,8 +144,8 @@ def test_save_if_version_of_a_hero_changed_meanwhile_writes_nothing(db, saves):
     Hero.objects.get(pk=hero.pk).save()  # another writer: version 2
 
     hero.name = "Deadpool"
-    with pytest.raises(saving.VersionChanged):
-        saving.save(hero, update_fields=["name"], if_version=1)
+    with pytest.raises(VersionChanged):
+        hero.save(update_fields=["name"], if_version=1)
 
     assert Hero.objects.values_list("name", "version").get(pk=hero.pk) == ("Deadpond", 2)
 
@@ -154,6 +155,6 @@ def test_save_if_version_of_a_deleted_hero_raises_does_not_exist(db):
     Hero.objects.filter(pk=hero.pk).delete()
 
     with pytest.raises(Hero.DoesNotExist):
-        saving.save(hero, if_version=1)
+        hero.save(if_version=1)
 
     assert not Hero.objects.filter(pk=hero.pk).exists()
