@@ -8,7 +8,7 @@ PORT ?= 8000
 # A local secret key, generated once into a git-ignored file, unless one is given.
 WITH_KEY = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}"
 
-.PHONY: run dev test check test-sqlite test-postgres pytest-sqlite pytest-postgres migrations-check \
+.PHONY: run dev test check test-sqlite test-postgres pytest-sqlite pytest-speed-off pytest-postgres migrations-check \
 	test-browser screenshots chromium nginx lint format install install-dev static bench \
 	bench-docs bench-setup wrk
 
@@ -69,14 +69,16 @@ format: install-dev
 migrations-check: install-dev .secret_key
 	$(WITH_KEY) $(BIN)/python manage.py makemigrations --check --dry-run
 
-# The quick loop: lint and the in-process tests on SQLite, no servers, no browser.
+# The quick loop: lint and the in-process tests on SQLite, no servers, no browser; once as
+# configured, once with the speed layer off (HEROES_SPEED=0: plain Django, DRF, django-filter).
 check: lint migrations-check
 	$(WITH_KEY) env -u DATABASE_URL $(BIN)/pytest -m "not system and not browser" $(PYTEST_ARGS)
+	$(WITH_KEY) env -u DATABASE_URL HEROES_SPEED=0 $(BIN)/pytest -m "not system and not browser" $(PYTEST_ARGS)
 
 # One throwaway PostgreSQL server (scripts/with-postgres.sh) serves both passes: tests that
 # need PostgreSQL whatever the pass (two app servers sharing one database) use TEST_POSTGRES_URL.
 test: lint migrations-check static chromium nginx bench-setup node_modules/.installed
-	scripts/with-postgres.sh $(MAKE) --no-print-directory pytest-sqlite pytest-postgres
+	scripts/with-postgres.sh $(MAKE) --no-print-directory pytest-sqlite pytest-speed-off pytest-postgres
 
 test-sqlite: install-dev static chromium nginx bench-setup
 	scripts/with-postgres.sh $(MAKE) --no-print-directory pytest-sqlite
@@ -92,6 +94,11 @@ pytest-sqlite:
 	@test -n "$$TEST_POSTGRES_URL" || { echo "TEST_POSTGRES_URL is not set: use make test-sqlite"; exit 1; }
 	@echo "=== pytest on SQLite ==="
 	$(WITH_KEY) env -u DATABASE_URL $(BIN)/pytest --deselect tests/system/test_benchmark.py $(PYTEST_ARGS)
+
+# The in-process suite again with the speed layer off: the same answers without it.
+pytest-speed-off:
+	@echo "=== pytest on SQLite, speed layer off (HEROES_SPEED=0) ==="
+	$(WITH_KEY) env -u DATABASE_URL HEROES_SPEED=0 $(BIN)/pytest -m "not system and not browser" $(PYTEST_ARGS)
 
 pytest-postgres:
 	@test -n "$$TEST_POSTGRES_URL" || { echo "TEST_POSTGRES_URL is not set: use make test-postgres"; exit 1; }

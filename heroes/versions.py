@@ -49,16 +49,26 @@ class Writer:
             unknown = fields - {field.name for field in model._meta.concrete_fields}
             if unknown:
                 raise ValueError(f"update_fields names no concrete field: {sorted(unknown)}")
+        cls.signalled(
+            instance, using, fields, lambda: cls.update_row(instance, fields, if_version, using)
+        )
+
+    @staticmethod
+    def signalled(
+        instance: Model, using: str, fields: frozenset[str] | None, write, *, created=False
+    ) -> None:
+        """Runs `write()` between pre_save and post_save, sent as Model.save() sends them."""
+        model = type(instance)
         signals.pre_save.send(
             sender=model, instance=instance, raw=False, using=using, update_fields=fields
         )
-        cls.update_row(instance, fields, if_version, using)
+        write()
         instance._state.adding = False
         instance._state.db = using
         signals.post_save.send(
             sender=model,
             instance=instance,
-            created=False,
+            created=created,
             update_fields=fields,
             raw=False,
             using=using,

@@ -18,7 +18,7 @@ from functools import cache
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, transaction
-from django.db.models import Field, Model, signals
+from django.db.models import Field, Model
 
 from heroes.versions import VERSION, Writer, not_written
 
@@ -28,21 +28,7 @@ class OneStatementWriter(Writer):
 
     @classmethod
     def insert(cls, instance: Model, using: str) -> None:
-        model = type(instance)
-        signals.pre_save.send(
-            sender=model, instance=instance, raw=False, using=using, update_fields=None
-        )
-        _insert(instance, using)
-        instance._state.adding = False
-        instance._state.db = using
-        signals.post_save.send(
-            sender=model,
-            instance=instance,
-            created=True,
-            update_fields=None,
-            raw=False,
-            using=using,
-        )
+        cls.signalled(instance, using, None, lambda: _insert(instance, using), created=True)
 
     @classmethod
     def update_row(

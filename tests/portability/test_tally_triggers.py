@@ -61,7 +61,9 @@ def test_a_changed_trigger_is_an_error():
     assert changed in errors[0].msg
 
 
-def test_the_command_restores_the_triggers_and_recounts_the_tallies():
+def test_the_command_restores_the_triggers_and_recounts_the_tallies(settings):
+    # The triggers keep the tallies whatever the speed layer does; read them through it.
+    settings.HEROES_SPEED_OFF = frozenset()
     Hero.objects.create(name="Counted", age=30, secret_name="s")
     _drop("heroes_hero_tally_insert")
     _drop("heroes_hero_age_tally_insert")

@@ -151,6 +151,7 @@ def test_contract_with_module_off_answers_as_with_all_on(users, module):
     assert off == all_on
 
 
+@pytest.mark.speed
 @pytest.mark.parametrize("module", speed_switches.MODULES)
 def test_contract_with_module_on_runs_its_code(users, module):
     # Else the test above would pass whether the switch worked or not.
