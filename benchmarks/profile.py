@@ -82,7 +82,7 @@ def main() -> None:
     # Writes change the database: they run on a copy, so the saved dataset stays as seeded.
     url = dataset.url if endpoint.reads else dataset.copy_for("profile")
     os.environ.update(server_env(url))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "heroproject.settings"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "heroproject.settings")
 
     from django.core.wsgi import get_wsgi_application
 

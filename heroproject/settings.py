@@ -99,7 +99,7 @@ MIDDLEWARE = [
     # request (heroes.history).
     "simple_history.middleware.HistoryRequestMiddleware",
     # The HTML pages' policies (heroproject.policies); JSON answers carry them too.
-    "csp.middleware.CSPMiddleware",
+    "heroes.speed.policies.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "heroes.guards.login_limit.LoginLimitMiddleware",

@@ -18,6 +18,7 @@ MODULES = (
     "cors",
     "messages",
     "negotiation",
+    "policies",
     "reads",
     "renderers",
     "saving",
@@ -30,6 +31,7 @@ MODULES = (
 # the same work without it. Every speed class has one: no module only skips work of others.
 STOCK = {
     "heroes.speed.cors.CorsMiddleware": ("cors", "corsheaders.middleware.CorsMiddleware"),
+    "heroes.speed.policies.CSPMiddleware": ("policies", "csp.middleware.CSPMiddleware"),
     "heroes.speed.messages.LazyMessageMiddleware": (
         "messages",
         "django.contrib.messages.middleware.MessageMiddleware",
