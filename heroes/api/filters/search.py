@@ -15,7 +15,9 @@ class HeroSearchFilter(SearchFilter):
     """DRF search over `name`, refusing terms longer than a name can be."""
 
     def get_search_terms(self, request):
-        value = request.query_params.get(self.search_param, "")
+        value = request.query_params.get(self.search_param)
+        if value is None:
+            return []
         field = CharField(trim_whitespace=False, allow_blank=True, max_length=NAME_MAX_LENGTH)
         try:
             cleaned = field.run_validation(value)
