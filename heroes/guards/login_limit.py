@@ -59,6 +59,8 @@ class LoginLimitThrottle(BaseThrottle):
     wait_seconds: float | None = None
 
     def allow_request(self, request, view) -> bool:
+        if request.method != "POST":
+            return True  # only a login is an attempt: OPTIONS, GET and the rest are not
         self.wait_seconds = record_attempt(client_address(request))
         return self.wait_seconds is None
 

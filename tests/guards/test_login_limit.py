@@ -188,3 +188,15 @@ def test_locked_until_is_none_once_the_window_has_closed(db):
     assert locked_until(start, 3, start + timedelta(seconds=60)) is None
     assert locked_until(start, 3, start + timedelta(seconds=59)) == start + timedelta(seconds=60)
     assert record_attempt("192.0.2.1") is None  # as the attempt finds it: allowed again
+
+
+@pytest.mark.parametrize("method", ["options", "get", "head", "put", "delete"])
+def test_non_login_requests_to_token_endpoint_spend_no_attempts(writer, method):
+    client = Client()
+    for _ in range(5):
+        getattr(client, method)(TOKEN_URL)
+
+    allowed = _token(client, RIGHT)
+
+    assert allowed.status_code == HTTPStatus.OK
+    assert LoginAttempts.objects.get().attempts == 1

@@ -88,3 +88,74 @@ def test_create_hero_with_unnamed_extra_multipart_field(writer_client):
 
     assert response.status_code == HTTPStatus.CREATED
     assert Hero.objects.get().name == "Deadpond"
+
+
+@pytest.mark.parametrize("charset", ["utf-7", "utf-16", "latin-1", "no-such-charset"])
+def test_create_hero_with_json_in_other_charset_is_refused(writer_client, charset):
+    body = '{"name": "Deadpond", "secret_name": "Dive"}'.encode(
+        "utf-16" if charset == "utf-16" else "ascii"
+    )
+
+    response = writer_client.post(
+        LIST_URL, body, content_type=f"application/json; charset={charset}"
+    )
+
+    assert response.status_code == HTTPStatus.UNSUPPORTED_MEDIA_TYPE
+    assert "charset" in response.json()["detail"]
+    assert not Hero.objects.exists()
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "UTF-8", "utf8"])
+def test_create_hero_with_json_declared_utf8_is_stored(writer_client, charset):
+    body = '{"name": "Dëadpond", "secret_name": "Dive"}'.encode()
+
+    response = writer_client.post(
+        LIST_URL, body, content_type=f"application/json; charset={charset}"
+    )
+
+    assert response.status_code == HTTPStatus.CREATED
+    assert Hero.objects.get().name == "Dëadpond"
+
+
+def test_create_hero_with_repeated_json_key_is_refused(writer_client):
+    body = '{"name": "Deadpond", "secret_name": "Dive", "name": "Spider-Boy"}'
+
+    response = writer_client.post(LIST_URL, body, content_type="application/json")
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json() == {"name": ["Give this field once."]}
+    assert not Hero.objects.exists()
+
+
+def test_create_hero_with_repeated_form_field_is_refused(writer_client):
+    body = "name=Deadpond&secret_name=Dive&age=30&age=31"
+
+    response = writer_client.post(LIST_URL, body, content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json() == {"age": ["Give this field once."]}
+    assert not Hero.objects.exists()
+
+
+def test_create_hero_with_repeated_multipart_field_is_refused(writer_client):
+    body = _multipart(
+        _field("name", "Deadpond"), _field("secret_name", "Dive"), _field("name", "Rusty-Man")
+    )
+
+    response = _post_multipart(writer_client, body)
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json() == {"name": ["Give this field once."]}
+    assert not Hero.objects.exists()
+
+
+def test_create_hero_with_huge_integer_says_number_too_large(writer_client):
+    body = '{"name": "Deadpond", "secret_name": "Dive", "age": ' + "9" * 100_000 + "}"
+
+    response = writer_client.post(LIST_URL, body, content_type="application/json")
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    detail = response.json()["detail"]
+    assert "number too large" in detail
+    assert "set_int_max_str_digits" not in detail
+    assert not Hero.objects.exists()
