@@ -19,7 +19,8 @@ def default_workers() -> int:
 
 
 workers = int(os.environ.get("WEB_CONCURRENCY") or default_workers())
-worker_class = "sync"
+# The sync worker, with its own refusals in JSON.
+worker_class = "heroproject.gunicorn_workers.JSONErrorsSyncWorker"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # SIGTERM lets in-flight requests finish for this long before workers are killed.
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))

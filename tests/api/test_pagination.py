@@ -128,3 +128,29 @@ def test_list_heroes_first_link_carries_the_applied_limit(api_client, heroes, of
     response = api_client.get(LIST_URL, query)
 
     assert _links(response["Link"])["first"] == "http://testserver/heroes/?limit=100"
+
+
+# Found by an outside attack: 255 CJK characters, percent-encoded, repeated in three links.
+LONG_NAME = "英" * 255
+
+
+@pytest.mark.parametrize("parameter", ["name__icontains", "search"])
+def test_list_heroes_with_long_query_leaves_link_header_out_body_links_in(
+    api_client, heroes, parameter
+):
+    Hero.objects.bulk_create(Hero(name=LONG_NAME, secret_name="x") for _ in range(3))
+
+    response = api_client.get(LIST_URL, {parameter: LONG_NAME, "limit": 1, "offset": 1})
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.json()["count"] == 3
+    assert _query(response.json()["next"])[parameter] == [LONG_NAME]
+    assert _query(response.json()["previous"])[parameter] == [LONG_NAME]
+    assert "Link" not in response
+
+
+def test_list_heroes_with_short_query_has_link_header(api_client, heroes):
+    response = api_client.get(LIST_URL, {"name__icontains": "Hero", "limit": 1})
+
+    assert response.status_code == HTTPStatus.OK
+    assert 'rel="next"' in response["Link"]

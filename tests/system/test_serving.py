@@ -90,6 +90,28 @@ def test_serving_gzips_json_for_clients_that_accept_it(server, path):
     assert len(zipped.body) < len(plain.body) / 2
 
 
+@pytest.mark.parametrize(
+    ("query", "headers"),
+    [
+        # Found by an outside attack: each answered 503 ("upstream sent too big header").
+        ("name__icontains=" + "%E8%8B%B1" * 255, {}),
+        ("search=" + "%E8%8B%B1" * 255, {}),
+        ("search=" + "%E8%8B%B1" * 150, {"Cookie": "theme=dark"}),
+        ("&".join(["x=1"] * 900), {}),
+    ],
+    ids=["long-filter", "long-search", "search-with-cookie", "junk-parameters"],
+)
+def test_serving_answers_long_list_queries_with_their_page(server, query, headers):
+    reply = HttpClient(server.url).request(
+        "GET",
+        f"/heroes/?limit=1&offset=5&{query}",
+        headers={"Accept": "application/json", **headers},
+    )
+
+    assert reply.status == HTTPStatus.OK
+    assert set(json.loads(reply.body)) == {"count", "next", "previous", "results"}
+
+
 def _hostile(server, method, path, body=None, headers=None, accept="application/json"):
     client = HttpClient(server.url, token=server.token)
     reply = client.request(method, path, body, {"Accept": accept, **(headers or {})})
@@ -159,6 +181,28 @@ def test_serving_refuses_oversized_requests_with_json(
     # Browsers get a page, when nginx got as far as their Accept header.
     assert page.headers["content-type"] == ("text/html" if html else "application/json")
     assert _hostile(server, "GET", "/heroes/?limit=1").status == HTTPStatus.OK
+
+
+@pytest.mark.parametrize(
+    ("method", "headers", "status"),
+    [
+        # Found by an outside attack: gunicorn's HTML 400, and nginx's HTML 405 naming it.
+        ("GET", {"X-Note": "a\x01b"}, HTTPStatus.BAD_REQUEST),
+        ("TRACE", {}, HTTPStatus.METHOD_NOT_ALLOWED),
+        ("CONNECT", {}, HTTPStatus.METHOD_NOT_ALLOWED),
+    ],
+    ids=["control-character-in-header", "trace", "connect"],
+)
+def test_serving_refuses_what_the_servers_refuse_themselves_with_json(
+    server, method, headers, status
+):
+    reply = _hostile(server, method, "/heroes/", headers=headers)
+
+    assert reply.status == status
+    assert reply.headers["content-type"] == "application/json"
+    assert reply.json()["detail"]
+    assert b"nginx" not in reply.body
+    assert b"<html" not in reply.body.lower()
 
 
 def test_serving_counts_login_attempts_by_client_not_by_forwarded_for(server):
