@@ -36,6 +36,7 @@ MODULES = {
     "renderers": EVERY_ROW,
     "messages": EVERY_ROW,
     "cors": EVERY_ROW,
+    "policies": EVERY_ROW,
 }
 # The whole layer off, against every row any module names.
 WHOLE = "whole layer"

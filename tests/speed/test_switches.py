@@ -11,6 +11,7 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import ImproperlyConfigured
 
 import heroes.speed
+from benchmarks import ablation
 from heroes.speed import (
     authentication,
     backends,
@@ -185,3 +186,7 @@ def _vary_without_cookie(seen: dict[str, list]) -> dict[str, list]:
 def test_contract_runs_are_repeatable(users):
     # The comparison above means something only if one way, run twice, answers the same.
     assert _answers_with_off((), users) == _answers_with_off((), users)
+
+
+def test_benchmark_ablation_switches_every_module_off():
+    assert set(ablation.MODULES) == set(speed_switches.MODULES)
