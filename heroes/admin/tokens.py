@@ -1,9 +1,10 @@
 """Users' API tokens: who holds one, since when, until when; staff revoke them here.
 
-Nothing here shows a token or its digest: the database has no token to show, and the
-digest identifies nothing a person needs. Tokens come from /auth/token/ or `manage.py
-hero_token`, never from this admin (no add permission): a token made here would have to
-be shown on a page.
+No page shows a token or its digest: the database has no token to show, and the digest
+means nothing to a person (it is only the row's key in the admin's URLs and checkboxes,
+and no digest can be turned back into its token). Tokens come from /auth/token/ or
+`manage.py hero_token`, never from this admin (no add permission): a token made here would
+have to be shown on a page.
 """
 
 from django.contrib import admin
