@@ -45,7 +45,7 @@ run: static nginx
 	@echo "Ready          http://127.0.0.1:$(PORT)/readyz"
 	@echo ""
 	@echo "Create an admin user:  $(BIN)/python manage.py createsuperuser"
-	@echo "Print a user's token:  $(BIN)/python manage.py hero_token <username>"
+	@echo "A new API token:       $(BIN)/python manage.py hero_token <username>"
 	@echo ""
 	$(WITH_KEY) DJANGO_HTTPS=$${DJANGO_HTTPS:-0} PORT=$(PORT) exec scripts/serve.sh
 

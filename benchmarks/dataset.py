@@ -92,6 +92,30 @@ class Store:
             for index in PROJECT_INDEXES:
                 connection.execute(f'DROP INDEX "{index}"')
 
+    def add_plain_token(self, url: str, username: str, token: str) -> None:
+        """Gives the peers the token in plain text, in the table of DRF's authtoken they read.
+
+        The project keeps only knox's digests (migration 0013); the peers look a token up
+        by its text in `authtoken_token`, as the project did before: the same user, the
+        same token (knox's, longer than DRF's 40 characters).
+        """
+        statements = [
+            "CREATE TABLE authtoken_token (key varchar(64) NOT NULL PRIMARY KEY,"
+            " created timestamp with time zone NOT NULL,"
+            " user_id integer NOT NULL UNIQUE REFERENCES auth_user (id))",
+            "INSERT INTO authtoken_token (key, created, user_id)"
+            " SELECT ?, CURRENT_TIMESTAMP, id FROM auth_user WHERE username = ?",
+        ]
+        if self.kind == SQLITE:
+            with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as connection:
+                connection.execute(statements[0])
+                connection.execute(statements[1], (token, username))
+                connection.commit()
+            return
+        with closing(_postgres(url)) as connection:
+            connection.execute(statements[0])
+            connection.execute(statements[1].replace("?", "%s"), (token, username))
+
     def query_one(self, url: str, sql: str, params: tuple = ()) -> tuple:
         if self.kind == SQLITE:
             with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as connection:
@@ -127,10 +151,12 @@ class Dataset:
     def copy_for(self, label: str, *, project: bool = True) -> str:
         """A copy of the seeded database for one server, as a URL. A peer's copy loses what
         only the project uses (its tally triggers and admin search indexes), so that no peer
-        pays on its writes for work of the project's."""
+        pays on its writes for work of the project's, and gains the plain token table the
+        peers read."""
         url = self.store.new(f"{label}-{self.rows}", template=self.url)
         if not project:
             self.store.drop_project_only(url)
+            self.store.add_plain_token(url, BENCH_USER, self.token)
         return url
 
     def count_rows(self, url: str) -> int:

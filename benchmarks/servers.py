@@ -76,14 +76,14 @@ def create_user(
     staff: bool = False,
     superuser: bool = False,
 ) -> str:
-    """Creates a user in the server's database and returns their API token."""
+    """Creates a user in the server's database and returns a new API token of theirs."""
     code = (
         "from django.contrib.auth.models import Permission, User\n"
-        "from rest_framework.authtoken.models import Token\n"
+        "from knox.models import AuthToken\n"
         f"user = User.objects.create_user({username!r}, password={password!r}, "
         f"is_staff={staff or superuser!r}, is_superuser={superuser!r})\n"
         f"user.user_permissions.set(Permission.objects.filter(codename__in={list(permissions)!r}))\n"
-        "print(Token.objects.create(user=user).key)\n"
+        "print(AuthToken.objects.create(user=user)[1])\n"
     )
     return manage(database_url, "shell", "--no-imports", "-c", code).strip().splitlines()[-1]
 

@@ -2,6 +2,7 @@
 document (drf-spectacular). Imported by heroproject.settings."""
 
 import os
+from datetime import timedelta
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -31,6 +32,30 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": int(os.environ.get("DJANGO_NUM_PROXIES", "0")),
 }
 
+
+def _token_ttl(name: str, default: str) -> timedelta | None:
+    """A token's lifetime from `name`, in whole seconds; 0 means tokens never expire."""
+    value = os.environ.get(name) or default
+    if not (value.isascii() and value.isdigit()):
+        raise ImproperlyConfigured(
+            f"{name} is {value!r}; set it to a token's lifetime in whole seconds "
+            "(2592000 is 30 days), or 0 for tokens that never expire."
+        )
+    return timedelta(seconds=int(value)) if int(value) else None
+
+
+# API tokens (django-rest-knox): stored as a SHA-512 digest, one per client. A token lives
+# DJANGO_TOKEN_TTL seconds from the login that made it, 30 days unless set: long enough
+# for a script or service not to log in every day, short enough that a leaked token dies.
+# Using a token never extends it (no AUTO_REFRESH): the expiry /auth/token/ answered holds,
+# and the client logs in again when its token answers 401.
+REST_KNOX = {
+    "TOKEN_TTL": _token_ttl("DJANGO_TOKEN_TTL", "2592000"),
+    "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": None,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
 # The addresses (or networks) those proxies connect from, and `unix` for one on this
 # machine that connects over a Unix socket (scripts/serve.sh's nginx): X-Forwarded-For is
 # read only on their connections (heroes.guards.client_address). Proxies without them
@@ -49,7 +74,9 @@ if REST_FRAMEWORK["NUM_PROXIES"] > 0 and not TRUSTED_PROXIES:
 # cookies cross origins. Only the API paths answer CORS, not the admin or the login pages;
 # /heroes without its slash too, as this runs before heroes.api.trailing_slash.
 CORS_ALLOWED_ORIGINS = env_list("DJANGO_CORS_ALLOWED_ORIGINS")
-CORS_URLS_REGEX = r"^/(heroes(/.*)?|auth/token/?|openapi\.json|livez/?|readyz/?)$"
+CORS_URLS_REGEX = (
+    r"^/(heroes(/.*)?|auth/(token|logout|logoutall)/?|openapi\.json|livez/?|readyz/?)$"
+)
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
 CORS_ALLOW_HEADERS = [

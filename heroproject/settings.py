@@ -25,6 +25,7 @@ from heroproject.rest_api import (
     CORS_PREFLIGHT_MAX_AGE,
     CORS_URLS_REGEX,
     REST_FRAMEWORK,
+    REST_KNOX,
     SPECTACULAR_SETTINGS,
     TRUSTED_PROXIES,
 )
@@ -73,7 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # hashed API tokens, one per client, with an expiry (heroes.api.tokens)
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",

@@ -42,7 +42,8 @@ STOCK = {
     ),
     "heroes.speed.authentication.CompiledTokenAuthentication": (
         "authentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # knox's TokenAuthentication, with a token that is not UTF-8 answering 401, not 500.
+        "heroes.guards.tokens.TokenAuthentication",
     ),
     "heroes.speed.authentication.CookieSessionAuthentication": (
         "authentication",

@@ -3,7 +3,7 @@ from collections.abc import Callable
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission, User
-from rest_framework.authtoken.models import Token
+from django.test import Client
 from rest_framework.test import APIClient
 
 from heroes.models import Hero
@@ -47,7 +47,7 @@ def _user_with(username: str, *codenames: str) -> User:
 
 def _token_client(user: User) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {factories.api_token(user)}")
     return client
 
 
@@ -77,6 +77,14 @@ def user_with_permissions(db) -> Callable[..., APIClient]:
         return _token_client(_user_with("limited", *codenames))
 
     return make
+
+
+@pytest.fixture
+def staff_client(db) -> Client:
+    """A superuser logged in to the admin."""
+    client = Client()
+    client.force_login(User.objects.create_superuser("admin", password="correct horse battery"))
+    return client
 
 
 @pytest.fixture(autouse=True)

@@ -7,12 +7,20 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from heroes.models import Hero
 
 LIST_URL = reverse("hero-list")
 SECRET = "Pedro Parqueador"
+
+
+def api_token(user) -> str:
+    """A new API token of the user, as /auth/token/ answers it (the database keeps its digest)."""
+    _, token = AuthToken.objects.create(user=user)
+    return token
+
 
 # int() reads each of these as the id; only its ASCII digits may name a hero.
 OTHER_SPELLINGS = ("space", "newline", "plus", "underscore", "arabic_digits")

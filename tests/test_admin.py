@@ -21,13 +21,6 @@ from tests.factories import deleted_after_first_read, detail_url
 CHANGELIST = reverse("admin:heroes_hero_changelist")
 
 
-@pytest.fixture
-def staff_client(db) -> Client:
-    client = Client()
-    client.force_login(User.objects.create_superuser("admin", password="correct horse battery"))
-    return client
-
-
 def test_admin_lists_heroes_with_secret_names(staff_client, make_hero):
     make_hero("Deadpond", age=30, secret_name="Dive Wilson")
 

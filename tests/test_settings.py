@@ -52,7 +52,7 @@ def _settings_json(**env: str) -> dict:
         "names = ['DATABASES', 'SECURE_PROXY_SSL_HEADER', 'SECURE_SSL_REDIRECT',\n"
         "         'SECURE_HSTS_SECONDS', 'SECURE_HSTS_INCLUDE_SUBDOMAINS', 'SECURE_HSTS_PRELOAD',\n"
         "         'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', 'CSRF_TRUSTED_ORIGINS',\n"
-        "         'ALLOWED_HOSTS', 'DEBUG', 'CORS_ALLOWED_ORIGINS']\n"
+        "         'ALLOWED_HOSTS', 'DEBUG', 'CORS_ALLOWED_ORIGINS', 'REST_KNOX']\n"
         "print(json.dumps({n: getattr(s, n) for n in names}, default=str))\n"
     )
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
@@ -208,6 +208,24 @@ def test_history_days_must_be_a_whole_number(days):
 def test_history_days_come_from_the_environment():
     assert _load_settings(DJANGO_SECRET_KEY="x" * 50, DJANGO_HISTORY_DAYS="90").returncode == 0
     assert settings.HISTORY_DAYS is None  # the default: keep everything
+
+
+@pytest.mark.parametrize("ttl", ["-1", "thirty", "3.5", "²", "1e6"])
+def test_token_ttl_must_be_whole_seconds(ttl):
+    result = _load_settings(DJANGO_SECRET_KEY="x" * 50, DJANGO_TOKEN_TTL=ttl)
+
+    assert result.returncode != 0
+    error = result.stderr.strip().splitlines()[-1]
+    assert error.startswith("django.core.exceptions.ImproperlyConfigured: DJANGO_TOKEN_TTL")
+
+
+@pytest.mark.parametrize(
+    ("ttl", "lifetime"), [("", "30 days, 0:00:00"), ("3", "0:00:03"), ("0", None)]
+)
+def test_token_ttl_comes_from_the_environment_without_refreshing(ttl, lifetime):
+    knox = _settings_json(DJANGO_TOKEN_TTL=ttl)["REST_KNOX"]
+
+    assert (knox["TOKEN_TTL"], knox["AUTO_REFRESH"]) == (lifetime, False)
 
 
 SERVER_LOADED = """

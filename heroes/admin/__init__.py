@@ -1,11 +1,11 @@
-"""The staff admin at /admin/: heroes, deleted heroes, login attempts and users.
+"""The staff admin at /admin/: heroes, deleted heroes, login attempts, users and API tokens.
 
 Django's autodiscovery imports this package; each module registers its model admins.
 """
 
 from django.contrib import admin
 
-from heroes.admin import deleted, hero, logins, users  # noqa: F401  registers them
+from heroes.admin import deleted, hero, logins, tokens, users  # noqa: F401  registers them
 from heroes.admin.filters import AGE_RANGES
 from heroes.admin.logins import UNTIL_FORMAT
 

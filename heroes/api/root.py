@@ -50,9 +50,9 @@ SERVICE_LINKS = (
         "token",
         "api-token",
         "API token",
-        "Send a username and password (JSON or a form) to get that user's token, then send "
-        'it in the header "Authorization: Token <key>". A few attempts per client and '
-        "minute, then 429.",
+        "Send a username and password (JSON or a form) to get a new token, then send "
+        'it in the header "Authorization: Token <key>" until it expires; POST it to '
+        "/auth/logout/ to revoke it. A few attempts per client and minute, then 429.",
         method="POST",
     ),
     ServiceLink(

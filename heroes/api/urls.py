@@ -6,7 +6,7 @@ from rest_framework.routers import DefaultRouter
 from heroes.api.docs import OpenAPIJSONView, RedocView, SwaggerUIView
 from heroes.api.health import livez, readyz
 from heroes.api.root import ServiceRootView, favicon
-from heroes.api.tokens import ObtainTokenView
+from heroes.api.tokens import LogoutAllView, LogoutView, ObtainTokenView
 
 # /heroes (no slash) is served too, by heroes.api.trailing_slash.
 router = DefaultRouter()
@@ -17,6 +17,8 @@ router.register("heroes", import_string(settings.HEROES_VIEWSET_CLASS), basename
 urlpatterns = [
     *router.urls,
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("auth/logout/", LogoutView.as_view(), name="api-logout"),
+    path("auth/logoutall/", LogoutAllView.as_view(), name="api-logout-all"),
     path("openapi.json", OpenAPIJSONView.as_view(), name="schema"),
     path("docs/", SwaggerUIView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", RedocView.as_view(url_name="schema"), name="redoc"),

@@ -5,15 +5,16 @@ saved after `set_password()`: the admin's password form, `manage.py changepasswo
 password reset, and any code that sets a password. It does not for the rehash that a login
 makes when the hasher settings change, which is no change of password. A token obtained
 with the old password, maybe by someone who should not have it, stops working; the user
-gets a new one from /auth/token/ with the new password.
+gets a new one from /auth/token/ with the new password. Every token of the user goes, as
+/auth/logoutall/ revokes them.
 """
 
 from django.contrib.auth.forms import AdminPasswordChangeForm
-from rest_framework.authtoken.models import Token
+from knox.models import get_token_model
 
 
 def revoke_tokens(user) -> None:
-    Token.objects.filter(user=user).delete()
+    get_token_model().objects.filter(user=user).delete()
 
 
 class RevokeTokensOnPasswordChange:

@@ -6,10 +6,9 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from heroes.models import Hero
-from tests.factories import LIST_URL, SECRET, CookielessClient, detail_url
+from tests.factories import LIST_URL, SECRET, CookielessClient, api_token, detail_url
 
 ALLOWED = "https://app.example.com"
 OTHER = "https://evil.example.com"
@@ -137,7 +136,7 @@ def test_admin_and_login_pages_get_no_cors_headers(db, client, path):
 
 def test_create_without_cookie_header_gets_cors_headers(writer):
     client = CookielessClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=writer).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(writer)}")
 
     response = client.post(
         LIST_URL,

@@ -7,14 +7,13 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ValidationError
 from rest_framework.test import APIClient
 
 from heroes.api.idempotency import parse_key
 from heroes.api.serializers import HeroSerializer
 from heroes.models import Hero, IdempotencyKey
-from tests.factories import LIST_URL, SECRET, detail_url, make_hero, needs_row_locks
+from tests.factories import LIST_URL, SECRET, api_token, detail_url, make_hero, needs_row_locks
 
 BODY = {"name": "Deadpond", "age": 30, "secret_name": SECRET}
 KEY = "8e03978e-40d5-43e8-bc93-6894a57f9324"
@@ -238,7 +237,7 @@ def test_post_without_key_is_unchanged_and_never_reads_the_key_table(writer_clie
 
 def _first_request_paused(monkeypatch, user, *, then_fail: bool):
     """Sends two keyed POSTs at once; the first pauses inside its transaction, hero inserted."""
-    token = Token.objects.create(user=user).key
+    token = api_token(user)
     clients = [APIClient(), APIClient()]  # one each: test clients are not thread-safe
     for client in clients:
         client.credentials(HTTP_AUTHORIZATION=f"Token {token}")

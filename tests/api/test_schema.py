@@ -172,7 +172,7 @@ def test_schema_documents_login_rate_limit(schema):
 def test_schema_documents_503_with_retry_after_on_every_operation(schema):
     operations = [operation for item in schema["paths"].values() for operation in item.values()]
 
-    assert len(operations) == 8
+    assert len(operations) == 10
     for operation in operations:
         answer = operation["responses"]["503"]
         assert answer["content"]["application/json"]["schema"]["$ref"].endswith("/Error")

@@ -14,9 +14,9 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from heroes.models import Hero
+from tests.factories import api_token
 from tests.system.figures import record_figures
 
 SECRETS = {"alpha": "Zelda Quartermaine", "beta": "Aaron Mbeki"}
@@ -202,7 +202,7 @@ def history_clients(clients, db) -> dict[str, Client]:
     historian.user_permissions.add(Permission.objects.get(codename="view_hero"))
     session = Client()
     session.force_login(historian)
-    token = Client(headers={"Authorization": f"Token {Token.objects.create(user=historian)}"})
+    token = Client(headers={"Authorization": f"Token {api_token(historian)}"})
     return {**clients, "historian (token)": token, "historian (session)": session}
 
 

@@ -4,11 +4,11 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from heroes.models import Hero
-from tests.factories import LIST_URL
+from tests.factories import LIST_URL, api_token
 
 OLD_PASSWORD = "correct horse battery"
 NEW_PASSWORD = "a quite different passphrase"
@@ -17,7 +17,7 @@ HERO = {"name": "Deadpond", "secret_name": "Dive Wilson"}
 
 @pytest.fixture
 def old_token(writer) -> str:
-    return Token.objects.create(user=writer).key
+    return api_token(writer)
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def test_set_password_and_save_revokes_the_users_tokens(writer, old_token):
     writer.set_password(NEW_PASSWORD)
     writer.save()
 
-    assert not Token.objects.filter(user=writer).exists()
+    assert not AuthToken.objects.filter(user=writer).exists()
     _assert_revoked(old_token)
 
 
@@ -92,12 +92,12 @@ def test_admin_password_form_refused_keeps_the_tokens(writer, old_token, admin_c
     response = admin_client.post(url, form)
 
     assert response.status_code == HTTPStatus.OK  # the form again, with its error
-    assert Token.objects.get(user=writer).key == old_token
+    assert _create_hero(old_token).status_code == HTTPStatus.CREATED
 
 
 def test_own_password_change_in_admin_revokes_own_tokens(admin_client):
     boss = User.objects.get(username="boss")
-    token = Token.objects.create(user=boss).key
+    api_token(boss)
     form = {"old_password": OLD_PASSWORD, "new_password1": NEW_PASSWORD}
 
     response = admin_client.post(
@@ -105,7 +105,7 @@ def test_own_password_change_in_admin_revokes_own_tokens(admin_client):
     )
 
     assert response.status_code == HTTPStatus.FOUND
-    assert not Token.objects.filter(key=token).exists()
+    assert not AuthToken.objects.filter(user=boss).exists()
 
 
 def test_saving_a_user_without_a_new_password_keeps_the_tokens(writer, old_token, admin_client):
@@ -115,16 +115,19 @@ def test_saving_a_user_without_a_new_password_keeps_the_tokens(writer, old_token
     assert _create_hero(old_token).status_code == HTTPStatus.CREATED
 
 
-def test_other_users_tokens_survive_a_password_change(writer, old_token, reader):
-    readers_token = Token.objects.create(user=reader).key
+def test_password_change_revokes_every_token_of_the_user_only(writer, old_token, reader):
+    second_token = api_token(writer)
+    readers_token = api_token(reader)
 
     writer.set_password(NEW_PASSWORD)
     writer.save()
 
-    assert list(Token.objects.values_list("key", flat=True)) == [readers_token]
+    assert list(AuthToken.objects.values_list("user", flat=True)) == [reader.pk]
+    assert _create_hero(second_token).status_code == HTTPStatus.UNAUTHORIZED
+    assert _create_hero(readers_token).status_code == HTTPStatus.FORBIDDEN  # known, not allowed
 
 
-def test_login_that_rehashes_the_password_keeps_the_token(writer, old_token, settings):
+def test_login_that_rehashes_the_password_keeps_the_tokens(writer, old_token, settings):
     # A new preferred hasher: the next login stores the same password hashed anew.
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.ScryptPasswordHasher",
@@ -134,10 +137,11 @@ def test_login_that_rehashes_the_password_keeps_the_token(writer, old_token, set
     issued = _obtain_token(OLD_PASSWORD)
 
     assert issued.status_code == HTTPStatus.OK
-    assert issued.json() == {"token": old_token}
+    assert issued.json()["token"] != old_token
     writer.refresh_from_db()
     assert writer.password.startswith("scrypt$")
     assert _create_hero(old_token).status_code == HTTPStatus.CREATED
+    assert _create_hero(issued.json()["token"]).status_code == HTTPStatus.CREATED
 
 
 def test_password_change_ends_the_users_sessions_too(writer):

@@ -5,17 +5,18 @@ returns what a client sees of each (status, body, the headers clients act on), t
 is stored: heroes, their versions and their history.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from heroes.models import Hero, IdempotencyKey
-from tests.factories import LIST_URL, SECRET, detail_url
+from tests.factories import LIST_URL, SECRET, api_token, detail_url
 from tests.speed.switching import reset_sequences
 
 ORIGIN = "https://app.example.com"
@@ -59,30 +60,33 @@ LISTS = [
 ]
 
 
-def seed(*users: User) -> None:
-    """The heroes, and tokens for the users: the state every run starts from."""
+def seed(writer: User, reader: User) -> dict[str, str]:
+    """The heroes, and tokens for the users: the state every run starts from.
+
+    Returns the tokens by name: each user's, and one of the writer's that expired before NOW.
+    """
     Hero.objects.bulk_create(Hero(name=name, age=age, secret_name=SECRET) for name, age in HEROES)
-    for user in users:
-        Token.objects.get_or_create(user=user)
+    _, expired = AuthToken.objects.create(writer, expiry=NOW - timezone.now() - timedelta(days=1))
+    return {"writer": api_token(writer), "reader": api_token(reader), "expired": expired}
 
 
-def answers(writer: User, reader: User) -> dict[str, list]:
+def answers(writer: User, reader: User, tokens: dict[str, str]) -> dict[str, list]:
     """The contract's answers, and what it stored; everything it wrote is rolled back."""
     reset_sequences(Hero, Hero.history.model, IdempotencyKey)
     # One clock for both runs: history entries show when they were written.
     with transaction.atomic(), mock.patch("django.utils.timezone.now", return_value=NOW):
-        seen = {"answers": _requests(writer, reader), "stored": _stored()}
+        seen = {"answers": _requests(writer, reader, tokens), "stored": _stored()}
         transaction.set_rollback(True)
     reset_sequences(Hero, Hero.history.model, IdempotencyKey)
     return seen
 
 
-def _client(user: User | None = None, session: bool = False) -> APIClient:
+def _client(user: User | None = None, session: bool = False, token: str = "") -> APIClient:
     client = APIClient()
     if session:
         client.force_login(user)
-    elif user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get(user=user).key}")
+    elif token:
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
 
 
@@ -91,8 +95,9 @@ def _seen(label: str, response) -> tuple[str, int, dict[str, str], bytes]:
     return label, response.status_code, headers, response.content
 
 
-def _requests(writer: User, reader: User) -> list:
-    anonymous, writing, reading = _client(), _client(writer), _client(reader)
+def _requests(writer: User, reader: User, tokens: dict[str, str]) -> list:
+    anonymous, writing = _client(), _client(token=tokens["writer"])
+    reading, expired = _client(token=tokens["reader"]), _client(token=tokens["expired"])
     by_session = _client(writer, session=True)
     first, second, third = Hero.objects.order_by("pk")[:3]
     seen = []
@@ -140,9 +145,27 @@ def _requests(writer: User, reader: User) -> list:
     send("delete again", writing, "delete", detail_url(third.pk))
     send("history", writing, "get", reverse("hero-history", args=[first.pk]))
     send("list afterwards", anonymous, "get", LIST_URL)
+    send("create with an expired token", expired, "post", LIST_URL, new)
+    seen.append(_login(anonymous))
+    for label, client, url in [
+        ("log out", writing, "api-logout"),
+        ("log out again", writing, "api-logout"),
+        ("log out all", reading, "api-logout-all"),
+        ("log out all without a token", by_session, "api-logout-all"),
+    ]:
+        send(label, client, "post", reverse(url))
+    send("create logged out", writing, "post", LIST_URL, new)
     seen.append(_page("one as HTML", anonymous, detail_url(first.pk), "Replaced"))
     seen.append(_page("list as HTML", by_session, LIST_URL, "Rusty-Man"))
     return seen
+
+
+def _login(client: APIClient) -> tuple:
+    """The token endpoint's answer: all but the token, new and random in each run."""
+    credentials = {"username": "writer", "password": "correct horse battery"}
+    response = client.post(reverse("api-token"), credentials, format="json")
+    body = response.json()
+    return "log in", response.status_code, body["expiry"], len(body["token"])
 
 
 def _page(label: str, client: APIClient, url: str, shown: str) -> tuple:
@@ -173,4 +196,5 @@ def _stored() -> list:
             )
         ),
         list(IdempotencyKey.objects.values_list("user_id", "key", "status", "body", "headers")),
+        sorted(AuthToken.objects.values_list("user_id", "expiry")),
     ]

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from heroes.models import Hero
 from heroes.speed.compiled_queries import CompiledQuery
@@ -41,10 +41,12 @@ def test_prepared_with_suffix_parameters(make_hero):
 
 
 def test_prepared_applies_the_backends_converters(writer):
-    token = Token.objects.create(user=writer)
-    prepared = CompiledQuery(lambda key: Token.objects.filter(key=key).values_list("created"), "k")
+    token, _ = AuthToken.objects.create(user=writer)
+    prepared = CompiledQuery(
+        lambda key: AuthToken.objects.filter(token_key=key).values_list("created"), "k"
+    )
 
-    assert prepared.rows(token.key) == [(Token.objects.get().created,)]
+    assert prepared.rows(token.token_key) == [(AuthToken.objects.get().created,)]
 
 
 @pytest.mark.speed

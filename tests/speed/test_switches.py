@@ -82,8 +82,7 @@ def trapped(modules: Iterable[str]) -> Iterator[None]:
 def users(writer, reader) -> tuple:
     # Reading history takes view_hero; the writer may, the reader may not.
     writer.user_permissions.add(Permission.objects.get(codename="view_hero"))
-    contract.seed(writer, reader)
-    return writer, reader
+    return writer, reader, contract.seed(writer, reader)
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,8 @@ openapi-python-client (Python), @hey-api/openapi-ts (TypeScript, fetch client) a
 openapi-typescript types used through openapi-fetch each generate into a temporary folder.
 The usages committed under sdk/ then type-check strictly and run every operation: a token,
 creates, every list filter and ordering, a read, PUT, PATCH, DELETE and the 400, 401, 403
-and 404 answers parsed into their documented models. Generated code is never committed.
+and 404 answers parsed into their documented models, then each logs out (one token, then
+all of a user's) and finds its token refused with 401. Generated code is never committed.
 """
 
 import os

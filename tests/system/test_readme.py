@@ -23,6 +23,7 @@ def test_readme_from_first_user_to_heroes_works_as_written(tmp_path):
             "### Concurrent edits",
             "### Location and Link",
             "### Safe retries",
+            "### Logging out",
         )
     )
 
@@ -43,7 +44,9 @@ def test_readme_from_first_user_to_heroes_works_as_written(tmp_path):
 
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert re.search(r'\{"token":"[0-9a-f]{40}"\}', out)
+    assert re.search(r'\{"expiry":"[0-9-]{10}T[0-9:.]+Z","token":"[0-9a-f]{64}"\}', out)
+    # Logging out: one token (204, then 401) while the other works, then all of them.
+    assert '204\n{"detail":"Invalid token."}401\n200\n204\n{"detail":"Invalid token."}401\n' in out
     assert '{"id":1,"name":"Deadpond","age":null}' in out
     assert '{"id":2,"name":"Rusty-Man","age":48}' in out
     assert '"count":2,' in out

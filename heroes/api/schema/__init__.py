@@ -4,7 +4,7 @@
 - `parameters`: the documented headers and query parameters.
 - `autoschema`: HeroAutoSchema, which adds the error and 304 answers and marks reads public.
 - `operations`: each hero operation's summary, description, body and parameters.
-- `hooks`: the session scheme and the postprocessing hook (settings.SPECTACULAR_SETTINGS).
+- `hooks`: the session and token schemes, the postprocessing hook (SPECTACULAR_SETTINGS).
 """
 
 from heroes.api.schema.autoschema import ERRORS, HeroAutoSchema
@@ -16,7 +16,7 @@ from heroes.api.schema.bodies import (
     TokenErrorSerializer,
     TokenSerializer,
 )
-from heroes.api.schema.hooks import CookieSessionScheme, postprocess_schema
+from heroes.api.schema.hooks import CookieSessionScheme, TokenScheme, postprocess_schema
 from heroes.api.schema.operations import HERO_OPERATIONS
 from heroes.api.schema.parameters import RETRY_AFTER
 
@@ -31,6 +31,7 @@ __all__ = [
     "ErrorSerializer",
     "HeroAutoSchema",
     "TokenErrorSerializer",
+    "TokenScheme",
     "TokenSerializer",
     "postprocess_schema",
 ]

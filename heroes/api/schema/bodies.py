@@ -72,9 +72,13 @@ FORMS_ACCEPTED = (
 
 
 class TokenSerializer(serializers.Serializer):
-    """The API token of the user whose credentials were posted."""
+    """A new API token of the user whose credentials were posted, and when it expires."""
 
-    token = serializers.CharField()
+    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+    expiry = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the token stops working (ISO 8601, UTC); null if it never expires.",
+    )
 
 
 class TokenErrorSerializer(serializers.Serializer):

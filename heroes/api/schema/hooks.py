@@ -1,8 +1,10 @@
-"""What drf-spectacular calls besides the views: the session scheme and the postprocessing hook."""
+"""What drf-spectacular calls besides the views: the auth schemes and the postprocessing hook."""
 
 import copy
 
 from drf_spectacular.authentication import SessionScheme
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 
 
 class CookieSessionScheme(SessionScheme):
@@ -11,6 +13,24 @@ class CookieSessionScheme(SessionScheme):
     target_class = "rest_framework.authentication.SessionAuthentication"
     # Settings may name a subclass that skips requests without the cookie.
     match_subclasses = True
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """Documents knox's token authentication, and any subclass, as `Authorization: Token`.
+
+    drf-spectacular's own knox extension matches knox's class alone, not the settings'
+    subclasses; this one also keeps the scheme's name from before knox, `tokenAuth`.
+    """
+
+    target_class = "knox.auth.TokenAuthentication"
+    name = "tokenAuth"
+    match_subclasses = True
+    priority = 1  # over drf-spectacular's knox extension
+
+    def get_security_definition(self, auto_schema):
+        return build_bearer_security_scheme_object(
+            header_name="Authorization", token_prefix=self.target.authenticate_header(None)
+        )
 
 
 PAGE_EXAMPLES = {

@@ -1,14 +1,15 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from rest_framework.authtoken.models import Token
+from knox.models import get_token_model
 
 
 class Command(BaseCommand):
-    """`hero_token USERNAME`: prints that user's API token and nothing else."""
+    """`hero_token USERNAME`: prints a new API token of that user and nothing else."""
 
     help = (
-        "Prints USERNAME's API token, the one /auth/token/ answers, creating it if the user "
-        "has none. The token is the only output: TOKEN=$(manage.py hero_token admin)."
+        "Prints a new API token of USERNAME, as /auth/token/ answers one (the database keeps "
+        "only its digest, so it cannot be shown again). It expires after DJANGO_TOKEN_TTL "
+        "seconds. The token is the only output: TOKEN=$(manage.py hero_token admin)."
     )
 
     def add_arguments(self, parser) -> None:
@@ -20,5 +21,5 @@ class Command(BaseCommand):
             user = User.objects.get_by_natural_key(options["username"])
         except User.DoesNotExist:
             raise CommandError(f"There is no user {options['username']!r}.") from None
-        token, _ = Token.objects.get_or_create(user=user)
-        self.stdout.write(token.key)
+        _, token = get_token_model().objects.create(user=user)
+        self.stdout.write(token)

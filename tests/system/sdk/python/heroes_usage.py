@@ -9,11 +9,12 @@ and deletes the heroes it made.
 
 import sys
 import uuid
+from datetime import datetime
 from http import HTTPStatus
 from typing import Any, TypeVar
 
 from heroes_client import AuthenticatedClient, Client
-from heroes_client.api.auth import auth_token_create
+from heroes_client.api.auth import auth_logout_create, auth_logoutall_create, auth_token_create
 from heroes_client.api.heroes import (
     heroes_create,
     heroes_destroy,
@@ -56,9 +57,23 @@ def check(condition: bool, message: str) -> None:
 
 def get_token(client: Client, username: str, password: str) -> str:
     body = AuthTokenRequest(username=username, password=password)
-    return expect(
-        auth_token_create.sync_detailed(client=client, body=body), HTTPStatus.OK, Token
-    ).token
+    token = expect(auth_token_create.sync_detailed(client=client, body=body), HTTPStatus.OK, Token)
+    # The server's tokens expire (DJANGO_TOKEN_TTL); once one answers 401, log in again.
+    check(isinstance(token.expiry, datetime), f"expiry {token.expiry!r}")
+    return token.token
+
+
+def log_out(client: AuthenticatedClient, everywhere: bool) -> None:
+    """Revokes the client's token (all of its user's, `everywhere`); then it answers 401."""
+    logout = (auth_logoutall_create if everywhere else auth_logout_create).sync_detailed
+    done = logout(client=client)
+    check(done.status_code == HTTPStatus.NO_CONTENT, f"logout {done.status_code}")
+    again = expect(logout(client=client), HTTPStatus.UNAUTHORIZED, Error)
+    body = HeroRequest(name="Too late", secret_name="T")
+    refused = expect(
+        heroes_create.sync_detailed(client=client, body=body), HTTPStatus.UNAUTHORIZED, Error
+    )
+    check(again.detail == refused.detail == "Invalid token.", f"{again} {refused}")
 
 
 def names(page: PaginatedHeroList) -> list[str]:
@@ -184,6 +199,8 @@ def main(
     finally:
         for hero_id in created:
             heroes_destroy.sync_detailed(hero_id, client=writer)
+    log_out(writer, everywhere=False)
+    log_out(reader, everywhere=True)
 
 
 if __name__ == "__main__":

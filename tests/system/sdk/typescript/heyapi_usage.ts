@@ -2,6 +2,8 @@
 //   node dist/heyapi_usage.js BASE_URL WRITER PASSWORD READER PASSWORD
 import { randomUUID } from 'node:crypto';
 import {
+  authLogoutCreate,
+  authLogoutallCreate,
   authTokenCreate,
   heroesCreate,
   heroesDestroy,
@@ -13,6 +15,7 @@ import {
   type HeroesListData,
   type HeroesListErrors,
   type HeroesRetrieveErrors,
+  type AuthLogoutCreateErrors,
   type AuthTokenCreateErrors,
 } from './generated/heyapi';
 import { createClient } from './generated/heyapi/client';
@@ -35,7 +38,21 @@ const withToken = (token: string) =>
 
 async function getToken(username: string, password: string): Promise<string> {
   const answer = await authTokenCreate({ client: publicClient, body: { username, password } });
-  return expectData(answer, 200).token;
+  const token = expectData(answer, 200);
+  // The server's tokens expire (DJANGO_TOKEN_TTL); once one answers 401, log in again.
+  check(token.expiry !== null && !Number.isNaN(Date.parse(token.expiry)), 'expiry');
+  return token.token;
+}
+
+// Revokes the client's token (all of its user's, `everywhere`); then it answers 401.
+async function logOut(client: ReturnType<typeof withToken>, everywhere: boolean): Promise<void> {
+  const logout = everywhere ? authLogoutallCreate : authLogoutCreate;
+  expectEmpty(await logout({ client }), 204);
+  const again = expectError<AuthLogoutCreateErrors, 401>(await logout({ client }), 401);
+  const body = { name: 'Too late', secret_name: 'T' };
+  const refused = await heroesCreate({ client, body });
+  check(again.detail === 'Invalid token.', `logged out: ${again.detail}`);
+  check(expectError<HeroesCreateErrors, 401>(refused, 401).detail === again.detail, '401');
 }
 
 const publicClient = createClient({ baseUrl }); // no credentials: reads and the token endpoint
@@ -140,6 +157,8 @@ async function main(): Promise<void> {
       await heroesDestroy({ client: writer, path: { id } });
     }
   }
+  await logOut(writer, false);
+  await logOut(reader, true);
 }
 
 main().catch((error: unknown) => {

@@ -33,7 +33,20 @@ const withToken = (token: string) =>
 
 async function getToken(username: string, password: string): Promise<string> {
   const answer = await publicClient.POST('/auth/token/', { body: { username, password } });
-  return expectData(answer, 200).token;
+  const token = expectData(answer, 200);
+  // The server's tokens expire (DJANGO_TOKEN_TTL); once one answers 401, log in again.
+  check(token.expiry !== null && !Number.isNaN(Date.parse(token.expiry)), 'expiry');
+  return token.token;
+}
+
+// Revokes the client's token (all of its user's, `everywhere`); then it answers 401.
+async function logOut(client: ReturnType<typeof withToken>, everywhere: boolean): Promise<void> {
+  const path = everywhere ? '/auth/logoutall/' : '/auth/logout/';
+  expectEmpty(await client.POST(path), 204);
+  const again = expectError<Bodies<'auth_logout_create'>, 401>(await client.POST(path), 401);
+  const refused = await client.POST('/heroes/', { body: { name: 'Too late', secret_name: 'T' } });
+  check(again.detail === 'Invalid token.', `logged out: ${again.detail}`);
+  check(expectError<Bodies<'heroes_create'>, 401>(refused, 401).detail === again.detail, '401');
 }
 
 async function main(): Promise<void> {
@@ -124,6 +137,8 @@ async function main(): Promise<void> {
       await writer.DELETE('/heroes/{id}/', { params: { path: { id } } });
     }
   }
+  await logOut(writer, false);
+  await logOut(reader, true);
 }
 
 main().catch((error: unknown) => {
