@@ -63,9 +63,10 @@ LIST_ETAG = _header(
 LINK = _header(
     "Link",
     {"type": "string"},
-    'Links to other pages (RFC 8288): `<url>; rel="next"`, `rel="prev"`, `rel="first"`.',
+    'Links to other pages (RFC 8288): `<url>; rel="next"`, `rel="prev"`, `rel="first"`. '
+    "Left out when it would be longer than 2,048 bytes (a long query): the body's `next` "
+    "and `previous` are always there.",
     response=[200],
-    required=True,
 )
 LOCATION = _header(
     "Location",
