@@ -24,8 +24,11 @@ class Hero(models.Model):
         null=True, blank=True, db_index=True, validators=[MaxValueValidator(AGE_MAX)]
     )
     secret_name = models.CharField(max_length=SECRET_NAME_MAX_LENGTH)
-    # Counts the writes to this hero: its ETag, and the If-Match check in the same UPDATE.
+    # Counts the writes that change what readers see: its ETag, and the If-Match check in the
+    # same UPDATE. A write of the secret name alone leaves it, so an ETag cannot tell.
     version = models.PositiveBigIntegerField(default=1, editable=False)
+    # What readers see of a hero, besides its id (heroes.versions counts changes to these).
+    PUBLIC_FIELDS = ("name", "age")  # as User.REQUIRED_FIELDS: a list the model declares
     # An entry per create, update and delete, written in the same transaction (heroes.history).
     # Entries are read by hero id or by date (purge_hero_history): no name or age index.
     history = HistoricalRecords(

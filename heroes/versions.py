@@ -1,6 +1,8 @@
 """How a hero's write reaches its row: Model.save() for an insert, a conditional update.
 
-An update sets only the fields given, adds one to `version` with F(), and, with
+An update sets only the fields given, adds one to `version` with F() when it changes one
+of the model's PUBLIC_FIELDS (a write of nothing readers see leaves it, and so the ETag:
+a changed secret name must not show), and, with
 `if_version`, writes only a row still at that version: a check and a write with no window
 between them. It never falls back to an INSERT: a row deleted meanwhile stays deleted, and
 its save raises DoesNotExist. pre_save and post_save fire as from Model.save(), so
@@ -14,7 +16,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from django.conf import settings
-from django.db.models import F, Model, signals
+from django.db.models import Case, Expression, F, Model, Q, When, signals
 from django.utils.module_loading import import_string
 
 VERSION = "version"
@@ -87,7 +89,7 @@ class Writer:
             and field.name != VERSION
             and (fields is None or field.name in fields)
         }
-        values[VERSION] = F(VERSION) + 1
+        values[VERSION] = next_version(model, values)
         written = model._base_manager.using(using).filter(pk=instance.pk)
         if if_version is not None:
             written = written.filter(**{VERSION: if_version})
@@ -95,6 +97,28 @@ class Writer:
             raise not_written(instance, using, if_version)
         # The row as it now is, other writers' changes to the other fields included.
         instance.refresh_from_db(using=using)
+
+
+def next_version(model: type[Model], values: dict) -> Expression:
+    """`version` plus one if the row's public fields differ from `values` (by attname)."""
+    public = [
+        field.attname
+        for field in model._meta.concrete_fields
+        if field.name in counted_fields(model) and field.attname in values
+    ]
+    if not public:
+        return F(VERSION)
+    # Compared in the UPDATE itself, against the row as it is when written. `age=None`
+    # becomes `age IS NULL`, as in filter().
+    unchanged = Q(**{attname: values[attname] for attname in public})
+    return Case(When(unchanged, then=F(VERSION)), default=F(VERSION) + 1)
+
+
+def counted_fields(model: type[Model]) -> tuple[str, ...]:
+    """The fields whose changes `version` counts: PUBLIC_FIELDS, or every field."""
+    return getattr(
+        model, "PUBLIC_FIELDS", tuple(field.name for field in model._meta.concrete_fields)
+    )
 
 
 def not_written(instance: Model, using: str, if_version: int | None) -> Exception:

@@ -85,7 +85,9 @@ def test_save_hero_counts_each_write_in_its_version():
 
     hero.name = "Deadpool"
     hero.save()
-    hero.save(update_fields=["name"])
+    hero.age = 30
+    hero.save(update_fields=["age"])
+    hero.save(update_fields=["age"])  # no change: the version stays
 
     assert hero.version == 3
     assert Hero.objects.values_list("name", "version").get(pk=hero.pk) == ("Deadpool", 3)

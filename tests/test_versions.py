@@ -124,10 +124,49 @@ def test_save_update_counts_the_write_in_version(db):
 
     hero.age = 30
     hero.save(update_fields=["age"])
+    hero.name = "Deadpool"
     hero.save()
 
     assert hero.version == 3
     assert Hero.objects.values_list("age", "version").get(pk=hero.pk) == (30, 3)
+
+
+@pytest.mark.parametrize(
+    "update_fields", [["secret_name"], ["name", "age", "secret_name"], None, ["age"]]
+)
+def test_save_update_changing_nothing_public_keeps_version(db, update_fields):
+    hero = Hero.objects.create(name="Deadpond", secret_name="Dive Wilson")  # age None
+
+    hero.secret_name = "Someone else"
+    hero.save(update_fields=update_fields)
+
+    stored = Hero.objects.values_list("secret_name", "version").get(pk=hero.pk)
+    assert stored == ("Someone else" if update_fields != ["age"] else "Dive Wilson", 1)
+    assert hero.version == 1
+
+
+@pytest.mark.parametrize(("field", "value"), [("name", "Deadpool"), ("age", 30), ("age", None)])
+def test_save_update_changing_a_public_field_counts_it(db, field, value):
+    hero = Hero.objects.create(name="Deadpond", age=31, secret_name="Dive Wilson")
+
+    setattr(hero, field, value)
+    hero.save(update_fields=[field])
+
+    assert Hero.objects.values_list(field, "version").get(pk=hero.pk) == (value, 2)
+
+
+def test_save_if_version_of_secret_only_write_still_checks_it(db):
+    hero = Hero.objects.create(name="Deadpond", secret_name="Dive Wilson")
+    Hero.objects.filter(pk=hero.pk).update(version=2)  # another writer, meanwhile
+
+    hero.secret_name = "Someone else"
+    with pytest.raises(VersionChanged):
+        hero.save(update_fields=["secret_name"], if_version=1)
+
+    assert Hero.objects.values_list("secret_name", "version").get(pk=hero.pk) == (
+        "Dive Wilson",
+        2,
+    )
 
 
 def test_save_if_version_writes_a_hero_still_at_that_version(db):
@@ -141,7 +180,7 @@ def test_save_if_version_writes_a_hero_still_at_that_version(db):
 
 def test_save_if_version_of_a_hero_changed_meanwhile_writes_nothing(db, saves):
     hero = Hero.objects.create(name="Deadpond", secret_name="Dive Wilson")
-    Hero.objects.get(pk=hero.pk).save()  # another writer: version 2
+    Hero.objects.filter(pk=hero.pk).update(age=30, version=2)  # another writer, meanwhile
 
     hero.name = "Deadpool"
     with pytest.raises(VersionChanged):

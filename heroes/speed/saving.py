@@ -6,10 +6,11 @@ fields and database from the model's own metadata, and values go through each fi
 get_db_prep_save(), as the ORM sends them. pre_save and post_save fire as from save(), in
 the transaction Hero.save() holds, so simple-history's entry commits or rolls back with it.
 
-An update keeps heroes.versions.Writer's rules: only the fields given, `version` plus one,
-with `if_version` only a row still at that version, never an INSERT of a row deleted
-meanwhile; the whole row comes back in the same statement. Settings name this class as
-HEROES_WRITER; switched off (heroproject.speed_switches), heroes.versions.Writer writes.
+An update keeps heroes.versions.Writer's rules: only the fields given, `version` plus one
+when a public field changes (compared in the same statement), with `if_version` only a
+row still at that version, never an INSERT of a row deleted meanwhile; the whole row
+comes back in the same statement. Settings name this class as HEROES_WRITER; switched off
+(heroproject.speed_switches), heroes.versions.Writer writes.
 """
 
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, transaction
 from django.db.models import Field, Model
 
-from heroes.versions import VERSION, Writer, not_written
+from heroes.versions import VERSION, Writer, counted_fields, not_written
 
 
 class OneStatementWriter(Writer):
@@ -68,7 +69,14 @@ def _update(
         field.get_db_prep_save(field.pre_save(instance, add=False), connection) for field in fields
     ]
     pk = meta.pk.get_db_prep_value(instance.pk, connection)
-    parameters = [*values, pk]
+    parameters = [*values]
+    if version is not None:
+        # Again for the CASE that leaves `version` as it was when no public field changes.
+        counted = counted_fields(model)
+        parameters.extend(
+            value for field, value in zip(fields, values, strict=True) if field.name in counted
+        )
+    parameters.append(pk)
     if if_version is not None:
         parameters.append(if_version)
     sql = _update_sql(model, tuple(f.name for f in fields), using, if_version is not None)
@@ -130,6 +138,21 @@ def _version_field(model: type[Model]) -> Field | None:
         return None
 
 
+def _next_version(model: type[Model], names: tuple[str, ...], using: str, column: str) -> str:
+    """heroes.versions.next_version in SQL: plus one unless no public field changes."""
+    connection = connections[using]
+    # Equal, NULL to NULL included; SQLite's IS is its IS NOT DISTINCT FROM.
+    same_as = " IS " if connection.vendor == "sqlite" else " IS NOT DISTINCT FROM "
+    same = [
+        connection.ops.quote_name(model._meta.get_field(name).column) + same_as + "%s"
+        for name in names
+        if name in counted_fields(model)
+    ]
+    if not same:
+        return column
+    return f"CASE WHEN {' AND '.join(same)} THEN {column} ELSE {column} + 1 END"
+
+
 @cache
 def _update_sql(model: type[Model], names: tuple[str, ...], using: str, checked: bool) -> str:
     quote = connections[using].ops.quote_name
@@ -139,7 +162,7 @@ def _update_sql(model: type[Model], names: tuple[str, ...], using: str, checked:
     version = _version_field(model)
     if version is not None:
         column = quote(version.column)
-        sets.append(f"{column} = {column} + 1")
+        sets.append(f"{column} = {_next_version(model, names, using, column)}")
         if checked:
             where += f" AND {column} = %s"
     returning = ", ".join(quote(field.column) for field in meta.concrete_fields)

@@ -21,14 +21,36 @@ def _stored(hero: Hero):
     return Hero.objects.filter(pk=hero.pk).values_list("name", "age", "version").first()
 
 
-def test_read_hero_etag_changes_with_every_write(api_client, writer_client, make_hero):
+def test_read_hero_etag_changes_with_every_visible_write(api_client, writer_client, make_hero):
     hero = make_hero(age=30)
 
     first = api_client.get(detail_url(hero.pk))["ETag"]
-    writer_client.patch(detail_url(hero.pk), {"secret_name": "Someone else"}, format="json")
+    writer_client.patch(detail_url(hero.pk), {"age": 31}, format="json")
     second = api_client.get(detail_url(hero.pk))["ETag"]
 
     assert (first, second) == ('"1"', '"2"')
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"secret_name": "Someone else"}, {"name": "Deadpond", "age": 30, "secret_name": "Other"}],
+)
+def test_update_hero_changing_nothing_visible_keeps_both_etags(
+    api_client, writer_client, make_hero, body
+):
+    """Else a cheap If-None-Match would tell anyone that the secret name changed."""
+    hero = make_hero(age=30)
+    one = api_client.get(detail_url(hero.pk))["ETag"]
+    page = api_client.get(LIST_URL)["ETag"]
+
+    written = writer_client.patch(detail_url(hero.pk), body, format="json")
+
+    assert written.status_code == HTTPStatus.OK
+    assert written["ETag"] == one
+    assert Hero.objects.values_list("secret_name", flat=True).get(pk=hero.pk) != SECRET
+    for url, etag in [(detail_url(hero.pk), one), (LIST_URL, page)]:
+        again = api_client.get(url, headers={"If-None-Match": etag})
+        assert again.status_code == HTTPStatus.NOT_MODIFIED
 
 
 def test_read_hero_if_none_match_answers_not_modified(api_client, make_hero):
@@ -43,6 +65,7 @@ def test_read_hero_if_none_match_answers_not_modified(api_client, make_hero):
 
 def test_read_hero_if_none_match_stale_answers_hero(api_client, make_hero):
     hero = make_hero()
+    hero.age = 31
     hero.save()
 
     response = api_client.get(detail_url(hero.pk), headers={"If-None-Match": '"1"'})
@@ -69,7 +92,7 @@ def test_list_heroes_weak_etag_changes_when_a_hero_in_it_does(
 
     first = api_client.get(LIST_URL, query)
     unchanged = api_client.get(LIST_URL, query, headers={"If-None-Match": first["ETag"]})
-    writer_client.patch(detail_url(hero.pk), {"secret_name": "Someone else"}, format="json")
+    writer_client.patch(detail_url(hero.pk), {"age": 31}, format="json")
     changed = api_client.get(LIST_URL, query, headers={"If-None-Match": first["ETag"]})
 
     assert first["ETag"].startswith('W/"')
@@ -117,7 +140,8 @@ def test_delete_hero_if_match_current_deletes_it(writer_client, make_hero):
 def test_write_hero_if_match_stale_answers_412_and_changes_nothing(
     writer_client, make_hero, method, body, if_match
 ):
-    hero = make_hero(age=30)
+    hero = make_hero(age=29)
+    hero.age = 30
     hero.save()  # version 2: "1" is stale, and a weak tag never matches
 
     response = _write(writer_client, method, hero, body, **{"If-Match": if_match})
@@ -129,6 +153,7 @@ def test_write_hero_if_match_stale_answers_412_and_changes_nothing(
 
 def test_update_hero_if_match_stale_answers_412_before_reading_the_body(writer_client, make_hero):
     hero = make_hero()
+    hero.age = 31
     hero.save()
 
     response = _write(writer_client, "patch", hero, {"age": "old"}, **{"If-Match": '"1"'})

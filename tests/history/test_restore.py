@@ -103,6 +103,7 @@ def test_two_restores_of_one_deleted_hero_at_once_create_it_once(monkeypatch):
 
     assert waited  # for the first restore to commit
     assert errors == []
-    assert Hero.objects.values_list("id", "version").get() == (hero_id, 3)
+    # The second restore writes the values the first restored: nothing public changes.
+    assert Hero.objects.values_list("id", "version").get() == (hero_id, 2)
     kinds = Hero.history.filter(id=hero_id).order_by("history_id")
     assert list(kinds.values_list("history_type", flat=True)) == ["+", "-", "+", "~"]
