@@ -112,6 +112,24 @@ def test_serving_answers_long_list_queries_with_their_page(server, query, header
     assert set(json.loads(reply.body)) == {"count", "next", "previous", "results"}
 
 
+@pytest.mark.parametrize("host", ["localhost:1337", "localhost", "127.0.0.1:9"])
+def test_serving_links_to_the_port_it_was_reached_on_not_the_host_header_s(server, host):
+    """Found by an outside attack: `Host: localhost:1337` came back in Link and next."""
+    headers = {"Accept": "application/json", "Host": host}
+    client = HttpClient(server.url, token=server.token)
+    page = client.request("GET", "/heroes/?limit=1&offset=5", headers=headers)
+    created = client.request(
+        "POST", "/heroes/", {"name": "Linked", "secret_name": "s"}, headers=headers
+    )
+
+    body = json.loads(page.body)
+    links = [body["next"], body["previous"], created.headers["location"]]
+    links += [part.split(">")[0].lstrip(" <") for part in page.headers["link"].split(",")]
+    assert (page.status, created.status) == (HTTPStatus.OK, HTTPStatus.CREATED)
+    expected = f"{host.split(':')[0]}:{urlsplit(server.url).port}"
+    assert {urlsplit(link).netloc for link in links} == {expected}
+
+
 def _hostile(server, method, path, body=None, headers=None, accept="application/json"):
     client = HttpClient(server.url, token=server.token)
     reply = client.request(method, path, body, {"Accept": accept, **(headers or {})})
