@@ -2,10 +2,10 @@
 
 A hero's ETag is its version, which every write that changes what readers see raises
 (Hero.version), so it is strong: equal tags mean the same JSON. A write of the secret name
-alone leaves it, or the ETag would tell anyone that the secret changed. A list's ETag is weak, a digest of the page's rows
-(versions included) and of the URL that chose them. Only JSON answers carry ETags: the
-browsable API's HTML is another representation, for people. ConditionalHeroMixin gives a
-viewset the hero's reads and writes with them.
+alone leaves it, or the ETag would tell anyone that the secret changed. A list's ETag is
+weak, a digest of the page's rows (versions included) and of the URL that chose them. Only
+JSON answers carry ETags: the browsable API's HTML is another representation, for people.
+ConditionalHeroMixin gives a viewset the hero's reads and writes with them.
 """
 
 import pickle
