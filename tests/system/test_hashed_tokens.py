@@ -12,7 +12,7 @@ from benchmarks.servers import create_user, gunicorn, sqlite_url
 from tests.system.clients import HttpClient
 
 PASSWORD = "correct horse battery staple"
-TTL = 5  # seconds: DJANGO_TOKEN_TTL of the server that lets a token expire
+TTL = 3  # seconds: DJANGO_TOKEN_TTL of the server that lets a token expire
 
 
 def _log_in(url: str) -> str:
