@@ -67,9 +67,11 @@ format: install-dev
 	$(BIN)/ruff format .
 
 # The documentation site (mkdocs.yml, docs/) into the git-ignored site/. --strict: a broken
-# link or anchor, or a page left out of the nav, fails it; tests/test_docs.py builds it so too.
+# link or anchor, or a page left out of the nav, fails it. tests/test_docs.py runs it, so
+# make check and make test do.
+SITE_DIR ?= site
 docs: install-dev
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir "$(SITE_DIR)"
 
 migrations-check: install-dev .secret_key
 	$(WITH_KEY) $(BIN)/python manage.py makemigrations --check --dry-run
