@@ -10,7 +10,7 @@ WITH_KEY = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}"
 
 .PHONY: run dev test check test-sqlite test-postgres pytest-sqlite pytest-speed-off pytest-postgres migrations-check \
 	test-browser screenshots chromium nginx lint format install install-dev static bench \
-	bench-docs bench-setup wrk
+	bench-docs bench-setup wrk docs
 
 # What serving needs (requirements.txt); the test tools come with install-dev.
 install: $(VENV)/.installed
@@ -65,6 +65,13 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The documentation site (mkdocs.yml, docs/) into the git-ignored site/. --strict: a broken
+# link or anchor, or a page left out of the nav, fails it. tests/test_docs.py runs it, so
+# make check and make test do.
+SITE_DIR ?= site
+docs: install-dev
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir "$(SITE_DIR)"
 
 migrations-check: install-dev .secret_key
 	$(WITH_KEY) $(BIN)/python manage.py makemigrations --check --dry-run

@@ -1,4 +1,4 @@
-# Indexes for the admin's name search, a case-insensitive prefix match (heroes/admin.py).
+# Indexes for the admin's name search, a case-insensitive prefix match (heroes/admin/hero.py).
 
 from django.db import migrations
 

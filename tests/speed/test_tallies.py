@@ -266,8 +266,8 @@ def test_list_heroes_age_range_with_an_open_or_empty_bound(api_client, db, param
 
 
 def test_migrated_hero_table_keeps_its_tally_triggers_and_prefix_indexes(db):
-    # A migration that makes SQLite rebuild heroes_hero drops these silently: see the
-    # README's "Changing the resource".
+    # A migration that makes SQLite rebuild heroes_hero drops these silently: see
+    # docs/contributing/changing-the-resource.md.
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(

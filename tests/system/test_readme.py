@@ -1,71 +1,46 @@
-import os
 import re
-import subprocess
 
-from benchmarks.servers import BASE_DIR, served, sqlite_url
+from benchmarks.servers import BASE_DIR
+from tests.system.doc_commands import run_against_served, shell_blocks
 
-
-def _curl_block(heading: str = "## The API with curl") -> str:
-    readme = (BASE_DIR / "README.md").read_text()
-    section = readme.split(heading, 1)[1]
-    return re.search(r"```sh\n(.*?)```", section, re.DOTALL).group(1)
+README = BASE_DIR / "README.md"
+MAKE_LINE = re.compile(r"^make ([\w-]+)( .*)?$")
 
 
-def test_readme_from_first_user_to_heroes_works_as_written(tmp_path):
-    database_url = sqlite_url(tmp_path / "db.sqlite3")
-    # The first user and its token, the curl examples, then the examples of the headers, on
-    # the heroes the curl examples leave behind.
-    script = "".join(
-        _curl_block(heading)
-        for heading in (
-            "## Users and tokens",
-            "## The API with curl",
-            "### Concurrent edits",
-            "### Location and Link",
-            "### Safe retries",
-            "### Logging out",
-        )
+def _command_lines(block: str) -> list[str]:
+    """The block's commands: no comments, no blank lines, continuations joined."""
+    joined = re.sub(r"\\\n\s*", " ", block)
+    return [line for line in joined.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _is_make_block(block: str) -> bool:
+    return all(MAKE_LINE.match(line) for line in _command_lines(block))
+
+
+def test_readme_make_commands_name_makefile_targets():
+    # The README's make commands are the Makefile's own: `make run` is run by the serving
+    # tests, `make check` and `make test` are the suite itself, `make docs` by tests/test_docs.py.
+    makefile = (BASE_DIR / "Makefile").read_text()
+    targets = set(re.findall(r"^([\w-]+):", makefile, re.MULTILINE))
+    lines = [line for block in shell_blocks(README) for line in _command_lines(block)]
+    named = {MAKE_LINE.match(line).group(1) for line in lines if MAKE_LINE.match(line)}
+    assert {"run", "check", "test", "docs"} <= named
+    assert named <= targets
+
+
+def test_readme_quick_start_works_as_written(tmp_path):
+    # Every block of the README that is not make commands: the first user, the token and
+    # the four calls of the quick start.
+    blocks = [block for block in shell_blocks(README) if not _is_make_block(block)]
+    assert len(blocks) == 1
+    assert "hero_token" in blocks[0]
+    assert blocks[0].count("curl ") == 4
+    out, _ = run_against_served("".join(blocks), tmp_path)
+
+    assert out == (
+        "Superuser created successfully.\n"
+        '{"id":1,"name":"Deadpond","age":null}'
+        '{"count":1,"next":null,"previous":null,"results":[{"id":1,"name":"Deadpond","age":null}]}'
+        '{"id":1,"name":"Deadpond","age":30}'
+        '{"id":1,"name":"Deadpond","age":30}'
     )
-
-    # Served as `make run` serves it: nginx in front of gunicorn.
-    with served(database_url, tmp_path / "serve.log") as server:
-        # The README's URLs are make run's default; its commands run from the clone, with
-        # manage.py finding .secret_key by itself.
-        script = script.replace("http://127.0.0.1:8000", server.url)
-        env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
-        result = subprocess.run(
-            ["bash", "-eu", "-c", script],
-            cwd=BASE_DIR,
-            env={**env, "DATABASE_URL": database_url},
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-
-    assert result.returncode == 0, result.stderr
-    out = result.stdout
-    assert re.search(r'\{"expiry":"[0-9-]{10}T[0-9:.]+Z","token":"[0-9a-f]{64}"\}', out)
-    # Logging out: one token (204, then 401) while the other works, then all of them.
-    assert '204\n{"detail":"Invalid token."}401\n200\n204\n{"detail":"Invalid token."}401\n' in out
-    assert '{"id":1,"name":"Deadpond","age":null}' in out
-    assert '{"id":2,"name":"Rusty-Man","age":48}' in out
-    assert '"count":2,' in out
-    assert '{"detail":"Hero not found"}' in out
-    assert '{"id":1,"name":"Deadpond","age":30}' in out
-    assert "204" in out
-    history = '{"count":4,"next":null,"previous":null,"results":[{"name":"Deadpond","age":null,'
-    assert history + '"change":"deleted",' in out
-    assert out.count('"changed_by":"admin","command":null}') == 4
-    assert '{"status": "alive"}' in out
-    assert '{"status": "ready"}' in out
-    assert 'ETag: "1"' in out
-    assert "HTTP/1.1 304 Not Modified" in out
-    assert 'ETag: "2"' in out
-    assert "HTTP/1.1 412 Precondition Failed" in out
-    assert f"Location: {server.url}/heroes/3/" in out
-    assert f'Link: <{server.url}/heroes/?limit=1&offset=1>; rel="next", ' in out
-    assert out.count('{"id":4,"name":"Spider-Boy","age":16}') == 2
-    assert "Idempotent-Replayed: true" in out
-    assert "already used with a different request" in out
-    assert "secret" not in out.replace("secret_name", "")
-    assert "Dive Wilson" not in out
