@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.servers import free_port
+from benchmarks.servers import BASE_DIR, free_port
 from tests.system.clones import clone, give, stop_group, throwaway_user, wheelhouse
 
 pytestmark = [
@@ -159,3 +159,50 @@ def test_make_run_in_a_path_with_a_space_serves(tmp_path, wheels):
             assert f'pid "{run_dir}/nginx.pid";' in (run_dir / "nginx.conf").read_text()
     finally:
         subprocess.run(["rm", "-rf", "--", str(parent)], check=True, timeout=60)
+
+
+def test_serve_as_root_refuses_a_run_dir_it_was_given_that_nginx_s_workers_cannot_reach():
+    private = _private_dir()
+    try:
+        run_dir = private / "run"
+        result = subprocess.run(
+            [str(BASE_DIR / "scripts" / "serve.sh")],
+            env={**os.environ, "PORT": str(free_port()), "HEROES_RUN_DIR": str(run_dir)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+        assert result.returncode == 1
+        assert f"cannot reach {run_dir}; set HEROES_RUN_DIR" in result.stderr
+        assert not (run_dir / "socket").exists()
+    finally:
+        subprocess.run(["rm", "-rf", "--", str(private)], check=True, timeout=60)
+
+
+@pytest.mark.parametrize("path", ['/tmp/a"b', "/tmp/a\\b", "/tmp/a\nb"])
+def test_nginx_config_refuses_a_path_nginx_could_not_quote(path):
+    result = subprocess.run(
+        [str(BASE_DIR / "scripts" / "nginx-config.sh"), path, "127.0.0.1:8000", "unix:/x.sock"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 2
+    assert "a path with a double quote, backslash or newline" in result.stderr
+    assert result.stdout == ""
+
+
+def test_nginx_config_writes_a_path_with_sed_s_special_characters_as_it_is():
+    path = "/tmp/my heroes & co|2"
+    result = subprocess.run(
+        [str(BASE_DIR / "scripts" / "nginx-config.sh"), path, "127.0.0.1:8000", "unix:/x.sock"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+
+    assert f'pid "{path}/nginx.pid";' in result.stdout
+    assert f'client_body_temp_path "{path}/client_body";' in result.stdout
