@@ -1,10 +1,10 @@
 """Logging: text or one JSON object a line (DJANGO_LOG_FORMAT), each with its request's id."""
 
-import os
-
 from django.core.exceptions import ImproperlyConfigured
 
-LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text")
+from heroproject.environment import env
+
+LOG_FORMAT = env.str("DJANGO_LOG_FORMAT", default="text")
 if LOG_FORMAT not in {"text", "json"}:
     raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT is {LOG_FORMAT!r}; set it to text or json.")
 LOGGING = {
@@ -33,6 +33,6 @@ LOGGING = {
     },
     "root": {
         "handlers": ["console"],
-        "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
+        "level": env.str("DJANGO_LOG_LEVEL", default="INFO"),
     },
 }

@@ -1,12 +1,11 @@
 """The API's settings: Django REST framework, the proxies it trusts, CORS and the OpenAPI
 document (drf-spectacular). Imported by heroproject.settings."""
 
-import os
 from datetime import timedelta
 
 from django.core.exceptions import ImproperlyConfigured
 
-from heroproject.environment import env_addresses, env_list
+from heroproject.environment import env
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -29,13 +28,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Proxies in front of the app that append to X-Forwarded-For. With 0 the client
     # address is REMOTE_ADDR, and a forged X-Forwarded-For changes nothing.
-    "NUM_PROXIES": int(os.environ.get("DJANGO_NUM_PROXIES", "0")),
+    "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
 }
 
 
 def _token_ttl(name: str, default: str) -> timedelta | None:
     """A token's lifetime from `name`, in whole seconds; 0 means tokens never expire."""
-    value = os.environ.get(name) or default
+    value = env.str(name, default="") or default
     if not (value.isascii() and value.isdigit()):
         raise ImproperlyConfigured(
             f"{name} is {value!r}; set it to a token's lifetime in whole seconds "
@@ -60,7 +59,7 @@ REST_KNOX = {
 # machine that connects over a Unix socket (scripts/serve.sh's nginx): X-Forwarded-For is
 # read only on their connections (heroes.guards.client_address). Proxies without them
 # would leave every client counted as the proxy, so that refuses to start.
-TRUSTED_PROXIES = env_addresses("DJANGO_TRUSTED_PROXIES")
+TRUSTED_PROXIES = env.addresses("DJANGO_TRUSTED_PROXIES")
 if REST_FRAMEWORK["NUM_PROXIES"] > 0 and not TRUSTED_PROXIES:
     raise ImproperlyConfigured(
         "DJANGO_NUM_PROXIES is set but DJANGO_TRUSTED_PROXIES is empty. Set it to the "
@@ -73,7 +72,7 @@ if REST_FRAMEWORK["NUM_PROXIES"] > 0 and not TRUSTED_PROXIES:
 # JSON API; no origin may by default. Tokens travel in the Authorization header, so no
 # cookies cross origins. Only the API paths answer CORS, not the admin or the login pages;
 # /heroes without its slash too, as this runs before heroes.api.trailing_slash.
-CORS_ALLOWED_ORIGINS = env_list("DJANGO_CORS_ALLOWED_ORIGINS")
+CORS_ALLOWED_ORIGINS = env.list("DJANGO_CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = (
     r"^/(heroes(/.*)?|auth/(token|logout|logoutall)/?|openapi\.json|livez/?|readyz/?)$"
 )

@@ -1,7 +1,7 @@
-"""Settings for the hero service, read from the environment (12-factor).
+"""Settings for the hero service, read from the environment (12-factor) with django-environ.
 
-The groups of settings with a module of their own are imported from it: the environment
-helpers (heroproject.environment), the API's (heroproject.rest_api), the pages' policies
+heroproject.environment reads the environment. The groups of settings with a module of their
+own are imported from it: the API's (heroproject.rest_api), the pages' policies
 (heroproject.policies) and logging (heroproject.logging_settings). No app code is imported:
 settings are read before any app loads.
 """
@@ -13,7 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from heroproject import speed_switches
-from heroproject.environment import env_addresses, env_bool, env_list
+from heroproject.environment import env
 from heroproject.logging_settings import LOG_FORMAT, LOGGING
 from heroproject.policies import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY
 from heroproject.rest_api import (
@@ -32,9 +32,9 @@ from heroproject.rest_api import (
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = env_bool("DJANGO_DEBUG", default=False)
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -46,21 +46,21 @@ if not SECRET_KEY:
     # Debug only: a throwaway key per process, so nothing secret lives in the repo.
     SECRET_KEY = "insecure-debug-only-" + os.urandom(16).hex()
 
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
-CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default="localhost,127.0.0.1,[::1]")
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 # HTTPS is on by default in production. `make run` and the test servers speak plain HTTP
 # on 127.0.0.1 and set DJANGO_HTTPS=0; each setting below can also be set on its own.
-HTTPS = env_bool("DJANGO_HTTPS", default=not DEBUG)
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=HTTPS)
+HTTPS = env.bool("DJANGO_HTTPS", default=not DEBUG)
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=HTTPS)
 # Load balancers probe the health check over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^(livez|readyz)/?$"]
-SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", default=HTTPS)
-CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", default=HTTPS)
-SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
-SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=HTTPS)
-if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SESSION_COOKIE_SECURE", default=HTTPS)
+CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=HTTPS)
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=HTTPS)
+if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
     # Only behind a proxy that terminates TLS and always sets X-Forwarded-Proto itself.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -128,8 +128,8 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+        env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=env.int("DJANGO_CONN_MAX_AGE", default=60),
         conn_health_checks=True,
     )
 }
@@ -152,14 +152,14 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # (gthread workers, or tests) may open up to max_size.
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps connections instead
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": int(os.environ.get("DJANGO_DB_POOL_MIN_SIZE", "1")),
-        "max_size": int(os.environ.get("DJANGO_DB_POOL_MAX_SIZE", "4")),
-        "timeout": float(os.environ.get("DJANGO_DB_POOL_TIMEOUT", "5")),
+        "min_size": env.int("DJANGO_DB_POOL_MIN_SIZE", default=1),
+        "max_size": env.int("DJANGO_DB_POOL_MAX_SIZE", default=4),
+        "timeout": env.float("DJANGO_DB_POOL_TIMEOUT", default=5.0),
     }
     # psycopg prepares a statement a connection has run this many times, so PostgreSQL
     # plans it once, not per request. Empty: never (PgBouncer without prepared statements).
     # After a migration that changes a column's type, restart the app servers.
-    if threshold := os.environ.get("DJANGO_DB_PREPARE_THRESHOLD", "5"):
+    if threshold := env.str("DJANGO_DB_PREPARE_THRESHOLD", default="5"):
         if not (threshold.isascii() and threshold.isdigit()):
             raise ImproperlyConfigured(f"DJANGO_DB_PREPARE_THRESHOLD: not a number: {threshold!r}")
         DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
@@ -197,7 +197,7 @@ APPEND_SLASH = False
 LOGIN_REDIRECT_URL = "api-root"
 
 # The largest request body accepted (Django's default, 2.5 MB); larger ones answer 413.
-DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440))
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 
 # Classes the API names in one place each (heroes.versions, heroes.api); speed's, or stock.
 HEROES_WRITER = "heroes.speed.saving.OneStatementWriter"
@@ -210,7 +210,7 @@ HEROES_VIEWSET_CLASS = "heroes.speed.shortcut.HeroViewSet"
 # off, HEROES_SPEED_OFF=cors,reads the modules named. Each module off takes the stock
 # Django/DRF way to the same answers (heroproject.speed_switches).
 HEROES_SPEED_OFF = speed_switches.switched_off(
-    env_bool("HEROES_SPEED", default=True), env_list("HEROES_SPEED_OFF")
+    env.bool("HEROES_SPEED", default=True), env.list("HEROES_SPEED_OFF")
 )
 MIDDLEWARE = speed_switches.plain(MIDDLEWARE, HEROES_SPEED_OFF)
 AUTHENTICATION_BACKENDS = speed_switches.plain(AUTHENTICATION_BACKENDS, HEROES_SPEED_OFF)
@@ -219,21 +219,21 @@ globals().update(speed_switches.plain_classes(globals(), HEROES_SPEED_OFF))
 
 # With 1, PUT, PATCH and DELETE of a hero answer 428 unless they send If-Match (its ETag),
 # so no client overwrites a change it has not seen.
-HEROES_REQUIRE_IF_MATCH = env_bool("DJANGO_REQUIRE_IF_MATCH")
+HEROES_REQUIRE_IF_MATCH = env.bool("DJANGO_REQUIRE_IF_MATCH")
 
 # Brute-force protection: each client (an IPv4 address, an IPv6 /64) gets this many login
 # attempts (token endpoint, admin and browsable-API login pages together) per window.
-LOGIN_ATTEMPTS = int(os.environ.get("DJANGO_LOGIN_ATTEMPTS", "10"))
-LOGIN_WINDOW_SECONDS = int(os.environ.get("DJANGO_LOGIN_WINDOW_SECONDS", "60"))
+LOGIN_ATTEMPTS = env.int("DJANGO_LOGIN_ATTEMPTS", default=10)
+LOGIN_WINDOW_SECONDS = env.int("DJANGO_LOGIN_WINDOW_SECONDS", default=60)
 
 # Idempotency-Key on POST /heroes/: how long, in seconds, a key replays its first answer.
 # Past that the key counts as new; `manage.py purge_idempotency_keys` deletes expired keys.
-IDEMPOTENCY_KEY_TTL = int(os.environ.get("DJANGO_IDEMPOTENCY_KEY_TTL", "86400"))
+IDEMPOTENCY_KEY_TTL = env.int("DJANGO_IDEMPOTENCY_KEY_TTL", default=86400)
 
 # Change history (heroes.history): `manage.py purge_hero_history` deletes the entries older
 # than this many days. Empty: keep every entry.
 HISTORY_DAYS_MAX = 36_500  # a hundred years: older cut-offs are before any date Python has
-HISTORY_DAYS = os.environ.get("DJANGO_HISTORY_DAYS") or None
+HISTORY_DAYS = env.str("DJANGO_HISTORY_DAYS", default="") or None
 if HISTORY_DAYS is not None:
     if not (HISTORY_DAYS.isascii() and HISTORY_DAYS.isdigit()) or not (
         1 <= int(HISTORY_DAYS) <= HISTORY_DAYS_MAX
@@ -246,5 +246,5 @@ if HISTORY_DAYS is not None:
 
 # GET /metrics/ (heroes.observability): for these addresses and networks (the client as the
 # login limit sees it, behind trusted proxies), or with "Authorization: Bearer <token>".
-METRICS_ALLOWED = env_addresses("DJANGO_METRICS_ALLOWED", "127.0.0.1,::1")
-METRICS_TOKEN = os.environ.get("DJANGO_METRICS_TOKEN", "")
+METRICS_ALLOWED = env.addresses("DJANGO_METRICS_ALLOWED", default="127.0.0.1,::1")
+METRICS_TOKEN = env.str("DJANGO_METRICS_TOKEN", default="")

@@ -7,6 +7,10 @@
 # HEROES_RUN_DIR holds gunicorn's socket and nginx's pid, config and temporary files (default
 # .run/PORT). gunicorn listens only on that socket, which only nginx connects to.
 #
+# Started as root, nginx runs its workers as nobody, who must reach the run dir. Where they
+# cannot reach the default one (a clone in /root, which is 0700), this serves from a new
+# directory of its own under /run (or /tmp) instead, and removes it when it stops.
+#
 # nginx (Debian's package) reads every request whole before gunicorn's sync workers see it,
 # keeps client connections alive and gzips JSON; deploy/nginx.conf says how. Both run in the
 # foreground of this script: when either stops, or on Ctrl-C or SIGTERM, both stop.
@@ -19,19 +23,36 @@ GUNICORN=${GUNICORN:-.venv/bin/gunicorn}
 RUN_DIR=$(realpath -m "${HEROES_RUN_DIR:-.run/$PORT}")
 
 mkdir -p "$RUN_DIR"
-if [ "$(id -u)" -eq 0 ] && ! runuser -u nobody -- test -x "$RUN_DIR"; then
-    # Started as root, nginx runs its workers as nobody, who keep request bodies there and
-    # connect to gunicorn's socket.
-    echo "serve.sh: nginx's workers (user nobody) cannot reach $RUN_DIR;" \
-        "set HEROES_RUN_DIR to a directory they can reach" >&2
-    exit 1
-fi
 # One serve.sh per run dir: a second would take over the first one's socket.
 exec 9>"$RUN_DIR/serve.lock"
 if ! flock -n 9; then
     echo "serve.sh: another serve.sh is serving from $RUN_DIR; stop it, or set PORT or" \
         "HEROES_RUN_DIR" >&2
     exit 1
+fi
+OWN_RUN_DIR=
+if [ "$(id -u)" -eq 0 ] && ! runuser -u nobody -- test -x "$RUN_DIR"; then
+    # Started as root, nginx runs its workers as nobody, who keep request bodies there and
+    # connect to gunicorn's socket. A directory given in HEROES_RUN_DIR is the operator's
+    # choice: say so rather than serve from elsewhere.
+    if [ -n "${HEROES_RUN_DIR:-}" ]; then
+        echo "serve.sh: nginx's workers (user nobody) cannot reach $RUN_DIR;" \
+            "set HEROES_RUN_DIR to a directory they can reach" >&2
+        exit 1
+    fi
+    # mktemp makes a new directory with a name nobody can guess, root's and 0700, so no
+    # other user can have made it first or put anything in it; /run, where only root may
+    # create, when there is one. 0711: nginx's workers may pass through but not list it;
+    # they write only in the temporary directories nginx makes for them, and reach the
+    # socket through its own directory (below).
+    parent=/run
+    [ -d "$parent" ] && [ -w "$parent" ] || parent=/tmp
+    OWN_RUN_DIR=$(mktemp -d "$parent/heroes-$PORT.XXXXXXXXXX")
+    trap 'rm -rf -- "$OWN_RUN_DIR"' EXIT
+    chmod 0711 "$OWN_RUN_DIR"
+    echo "serve.sh: nginx's workers (user nobody) cannot reach $RUN_DIR; serving from" \
+        "$OWN_RUN_DIR, removed on exit (or set HEROES_RUN_DIR)" >&2
+    RUN_DIR=$OWN_RUN_DIR
 fi
 # gunicorn's socket, in a directory only nginx's workers and this user can enter.
 SOCKET_DIR="$RUN_DIR/socket"
@@ -61,11 +82,17 @@ gunicorn_pid=$!
 nginx_pid=$!
 
 stop() {
-    trap - INT TERM EXIT
+    # A second signal must not cut this short: make passes its SIGTERM on to this script,
+    # which the process group's SIGTERM has already reached.
+    trap '' INT TERM
+    trap - EXIT
     # QUIT lets nginx finish the requests it is serving, as TERM does for gunicorn.
     kill -QUIT "$nginx_pid" 2>/dev/null || true
     kill -TERM "$gunicorn_pid" 2>/dev/null || true
     wait "$nginx_pid" "$gunicorn_pid" 2>/dev/null || true
+    if [ -n "$OWN_RUN_DIR" ]; then
+        rm -rf -- "$OWN_RUN_DIR"
+    fi
 }
 trap 'stop; exit 0' INT TERM
 trap stop EXIT
