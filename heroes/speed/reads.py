@@ -30,7 +30,11 @@ from heroes.speed import tallies
 from heroes.speed.compiled_queries import CompiledQuery
 
 _PAGES = pagination.HeroPagination
-PAGE_PARAMETERS = {_PAGES.limit_query_param, _PAGES.offset_query_param}
+PAGE_PARAMETERS = {
+    _PAGES.limit_query_param,
+    _PAGES.offset_query_param,
+    pagination.HeroListPagination.cursor_query_param,
+}
 AGE_RANGE_PARAMETERS = {"age__gte", "age__lte"}
 # Parameters that choose the order of the heroes, never which ones.
 ORDER_PARAMETERS = {HeroOrderingFilter.ordering_param}
@@ -194,8 +198,19 @@ class HeroListPagination(pagination.HeroListPagination):
         if speed.on("reads") and wants_json(request):
             self.fields = public_fields(view.get_serializer_class())
         # Each row ends with the hero's version, for the page's ETag.
-        columns = None if self.fields is None else (*self.fields, "version")
-        return super().paginate_queryset(_to_page(queryset, request, columns), request, view)
+        self.columns = None if self.fields is None else (*self.fields, "version")
+        return super().paginate_queryset(queryset, request, view)
+
+    def pageable(self, queryset, request):
+        return _to_page(queryset, request, self.columns)
+
+    def heroes(self, queryset):
+        return queryset if self.columns is None else queryset.values_list(*self.columns)
+
+    def sort_key(self, row, field: str):
+        if self.columns is None:
+            return super().sort_key(row, field)
+        return row[self.columns.index(field)]
 
     def page_data(self, page: list, view) -> list:
         if self.fields is None:
