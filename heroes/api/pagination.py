@@ -119,7 +119,7 @@ class HeroListPagination(HeroPagination):
         self.check_parameters(request)
         self.request, self.limit = request, self.get_limit(request)
         self.count = self.get_count(pageable)
-        rows = cursors.rows_past(self.heroes(queryset), self.position, self.limit + 1)
+        rows = self.rows_past(queryset, pageable, self.position, self.limit + 1)
         more = len(rows) > self.limit
         before = self.position.before
         # Read one row past the page: whether there is a page beyond it.
@@ -158,6 +158,10 @@ class HeroListPagination(HeroPagination):
     def heroes(self, queryset):
         """What a cursor's page is read from: the filtered, ordered queryset."""
         return queryset
+
+    def rows_past(self, queryset, pageable, position: cursors.Position, count: int) -> list:
+        """Up to `count` heroes past the cursor's position, in the list's order."""
+        return cursors.rows_past(self.heroes(queryset), position, count)
 
     def sort_key(self, row, field: str):
         return getattr(row, field)
