@@ -47,6 +47,11 @@ class Hero(models.Model):
             ListOrderIndex(fields=["-name", "id"], name="hero_name_desc_id"),
             ListOrderIndex(fields=["age", "id"], name="hero_age_id"),
             ListOrderIndex(fields=["-age", "id"], name="hero_age_desc_id"),
+            # age__isnull=true in id order: PostgreSQL takes `age IS NULL` for no constant,
+            # so (age, id) is no id order to it, and it would sort every such hero.
+            models.Index(
+                fields=["id"], condition=models.Q(age__isnull=True), name="hero_no_age_id"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,5 @@
-"""An index per order the hero list offers, id breaking ties (heroes.indexes, Hero.Meta).
+"""An index per order the hero list offers, id breaking ties (heroes.indexes, Hero.Meta),
+and the heroes without an age in id order.
 
 The single-column indexes on name and age go: the (name, id) and (age, id) indexes
 start with those columns and serve their filters as well. On SQLite, Django would drop
@@ -87,5 +88,11 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="hero",
             index=heroes.indexes.ListOrderIndex(fields=["-age", "id"], name="hero_age_desc_id"),
+        ),
+        migrations.AddIndex(
+            model_name="hero",
+            index=models.Index(
+                condition=models.Q(("age__isnull", True)), fields=["id"], name="hero_no_age_id"
+            ),
         ),
     ]
