@@ -117,7 +117,8 @@ class HeroListPagination(HeroPagination):
             self.more_before = self.offset > 0
             return page
         self.check_parameters(request)
-        self.request, self.limit = request, self.get_limit(request)
+        # No offset: a cursor's page is found by its key, its place in the list uncounted.
+        self.request, self.limit, self.offset = request, self.get_limit(request), None
         self.count = self.get_count(pageable)
         rows = self.rows_past(queryset, pageable, self.position, self.limit + 1)
         more = len(rows) > self.limit

@@ -218,3 +218,15 @@ def test_list_heroes_in_id_order_reads_any_offset(api_client, crowd, settings, o
 
     assert response.status_code == HTTPStatus.OK
     assert len(response.json()["results"]) == 2
+
+
+def test_list_heroes_cursor_page_in_browsable_api_links_both_ways(api_client, crowd):
+    url = api_client.get(LIST_URL, {"limit": 3}).json()["next"]
+
+    response = api_client.get(url, HTTP_ACCEPT="text/html")
+
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert html.count("cursor=") >= 2  # the previous and next controls
+    assert f"3 heroes of {len(crowd)}" in html
+    assert SECRET not in html
