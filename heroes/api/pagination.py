@@ -121,10 +121,10 @@ class HeroListPagination(HeroPagination):
         self.request, self.limit, self.offset = request, self.get_limit(request), None
         self.count = self.get_count(pageable)
         rows = self.rows_past(queryset, pageable, self.position, self.limit + 1)
-        more = len(rows) > self.limit
-        before = self.position.before
         # Read one row past the page: whether there is a page beyond it.
+        more, before = len(rows) > self.limit, self.position.before
         self.more_after, self.more_before = (True, more) if before else (more, True)
+        self.display_page_controls = self.template is not None
         self.page = rows[1:] if before and more else rows[: self.limit]
         return self.page
 
@@ -168,9 +168,8 @@ class HeroListPagination(HeroPagination):
         return getattr(row, field)
 
     def _cursor_link(self, row, before: bool) -> str:
-        field = self.ordering.lstrip("-")
-        pk = self.sort_key(row, "id")
-        position = cursors.Position(self.ordering, self.sort_key(row, field), pk, before)
+        key, pk = self.sort_key(row, self.ordering.lstrip("-")), self.sort_key(row, "id")
+        position = cursors.Position(self.ordering, key, pk, before)
         url = remove_query_param(self.request.build_absolute_uri(), self.offset_query_param)
         # With the limit as applied, as DRF spells its offset links.
         url = replace_query_param(url, self.limit_query_param, self.limit)
