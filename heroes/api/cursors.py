@@ -22,8 +22,9 @@ from heroes.models import AGE_MAX, NAME_MAX_LENGTH
 
 CURSOR_PARAM = "cursor"
 _SALT = "heroes.api.cursors"
-# A cursor this API made is far shorter: a name of NAME_MAX_LENGTH escaped, in base64.
-MAX_LENGTH = 4096
+# Longer than any cursor this API makes: a name of NAME_MAX_LENGTH characters outside the
+# BMP, each escaped to 12 bytes of JSON, is about 4,100 characters in base64.
+MAX_LENGTH = 6144
 _ID_MAX = 2**63 - 1
 
 

@@ -91,6 +91,16 @@ def test_list_heroes_cursor_page_counts_every_hero_and_links_both_ways(api_clien
     assert "cursor" not in _links(second["Link"])["first"]
 
 
+@pytest.mark.parametrize("ordering", ["name", "-name"])
+def test_list_heroes_walked_by_name_past_the_longest_names(api_client, crowd, ordering):
+    # The longest cursor: a name of 255 characters outside the BMP, escaped in its JSON.
+    longest = [Hero.objects.create(name="🦸" * 255, secret_name=SECRET) for _ in range(2)]
+
+    walked = _walk(api_client, f"{LIST_URL}?ordering={ordering}&limit=1")
+
+    assert sorted(page[0] for page in walked) == sorted(h.id for h in [*crowd, *longest])
+
+
 def test_list_heroes_cursor_keeps_filters_and_search(api_client, crowd):
     query = "name__icontains=a&age__isnull=false&limit=1"
     expected = [[h.id] for h in crowd if "a" in h.name.lower() and h.age is not None]
@@ -132,7 +142,7 @@ def _forged(payload) -> str:
         "",
         "nonsense",
         "WyJpZCIsMywzLGZhbHNlXQ",  # the payload without its signature
-        "x" * 5000,
+        "x" * 7000,
         _forged(["id", 3, 3]),
         _forged(["secret_name", "x", 3, False]),
         _forged(["id", 3, "3", False]),

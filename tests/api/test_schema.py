@@ -103,7 +103,7 @@ def test_schema_documents_query_parameters_with_bounds(schema):
             "pattern": NO_NUL_PATTERN,
         }
     assert parameters["age__isnull"]["schema"] == {"type": "boolean"}
-    assert parameters["cursor"]["schema"] == {"type": "string", "maxLength": 4096}
+    assert parameters["cursor"]["schema"] == {"type": "string", "maxLength": 6144}
     assert "unless ordered by id" in parameters["offset"]["description"]
     # One field: no index serves a second (heroes.api.filters.ordering).
     assert parameters["ordering"]["schema"]["type"] == "string"
