@@ -45,6 +45,11 @@ class Endpoint:
     reads: bool = True
     # A conditional GET: If-None-Match carries the ETag each server gave the hero.
     revalidates: bool = False
+    # Goal: project CPU per request at the largest table / the smallest at most SCALE_GOAL.
+    scale_goal: bool = False
+    # The request measured is the `next` link of the page `request` names, as each server
+    # links it (phases.resolved): a keyset cursor on the project, an offset on the peers.
+    follows_next: bool = False
 
 
 def _hero_path(server: str, hero_id: int | str) -> str:
@@ -92,21 +97,50 @@ def deep_offset(dataset: Dataset) -> int:
     return max(dataset.rows - 100, 0)
 
 
+def middle_offset(dataset: Dataset) -> int:
+    """Where the deep page starts whose `next` link the page after it is reached by."""
+    return dataset.rows // 2
+
+
+def _ordered(ordering: str) -> Callable[[str, Dataset], Request]:
+    return _get(lambda d: f"/heroes/?ordering={ordering}")
+
+
 ENDPOINTS = [
-    Endpoint("list", "list, limit=100", _get(lambda d: "/heroes/?limit=100")),
-    Endpoint("one", "one hero", lambda s, d: Request("GET", _one(s, d))),
-    Endpoint("name", "name filter", _get(lambda d: f"/heroes/?name={quote(d.hero_name)}")),
+    Endpoint("list", "list, limit=100", _get(lambda d: "/heroes/?limit=100"), scale_goal=True),
+    Endpoint("one", "one hero", lambda s, d: Request("GET", _one(s, d)), scale_goal=True),
+    Endpoint(
+        "name",
+        "name filter",
+        _get(lambda d: f"/heroes/?name={quote(d.hero_name)}"),
+        scale_goal=True,
+    ),
     Endpoint(
         "icontains",
         "name__icontains",
         _get(lambda d: f"/heroes/?name__icontains={d.contains_term()}"),
     ),
     Endpoint("search", "search", _get(lambda d: f"/heroes/?search={d.contains_term()}")),
-    Endpoint("age", "age range 30-31", _get(lambda d: f"/heroes/?{AGE_RANGE}")),
-    Endpoint("isnull", "age__isnull=true", _get(lambda d: "/heroes/?age__isnull=true")),
-    Endpoint("by_name", "ordering=name", _get(lambda d: "/heroes/?ordering=name")),
-    Endpoint("by_age", "ordering=-age", _get(lambda d: "/heroes/?ordering=-age")),
-    Endpoint("deep", "deep page", _get(lambda d: f"/heroes/?limit=100&offset={deep_offset(d)}")),
+    Endpoint("age", "age range 30-31", _get(lambda d: f"/heroes/?{AGE_RANGE}"), scale_goal=True),
+    Endpoint(
+        "isnull", "age__isnull=true", _get(lambda d: "/heroes/?age__isnull=true"), scale_goal=True
+    ),
+    Endpoint("by_id", "ordering=id", _ordered("id"), scale_goal=True),
+    Endpoint("by_name", "ordering=name", _ordered("name"), scale_goal=True),
+    Endpoint("by_name_desc", "ordering=-name", _ordered("-name"), scale_goal=True),
+    Endpoint("by_age_asc", "ordering=age", _ordered("age"), scale_goal=True),
+    Endpoint("by_age", "ordering=-age", _ordered("-age"), scale_goal=True),
+    Endpoint(
+        "after_deep",
+        "page after a deep page, by next",
+        _get(lambda d: f"/heroes/?limit=100&offset={middle_offset(d)}"),
+        scale_goal=True,
+        follows_next=True,
+    ),
+    # Report only: an explicit OFFSET walks to the page on every server.
+    Endpoint(
+        "deep", "deep page by offset", _get(lambda d: f"/heroes/?limit=100&offset={deep_offset(d)}")
+    ),
     Endpoint("revalidate", "304 revalidation", _revalidate, revalidates=True),
     Endpoint("create", "create", _write("POST", lambda s, d: "/heroes/", CREATE_BODY), False),
     Endpoint("put", "PUT", _write("PUT", _one, PUT_BODY), reads=False),
@@ -123,3 +157,9 @@ ADMIN_ENDPOINTS = {
         lambda d: f"/admin/heroes/hero/?q={quote(d.hero_name)}",
     ),
 }
+# The most project CPU per request at the largest table / the smallest, on the rows whose
+# cost must not grow with the table: the list rows marked so, and the admin pages.
+SCALE_GOAL = 1.2
+SCALE_GOAL_KEYS = {endpoint.key for endpoint in ENDPOINTS if endpoint.scale_goal} | set(
+    ADMIN_ENDPOINTS
+)

@@ -118,7 +118,8 @@ def start_project(
 def _proxy(dataset: Dataset, logs: Path, workers: int) -> Running:
     database = dataset.copy_for(f"{PROXY}{workers}")
     log = _log(logs, PROXY, dataset, workers)
-    server = start_served(database, log, workers=workers, **NO_RECYCLING)
+    # wrk sends no credentials: nginx's anonymous rate limit off.
+    server = start_served(database, log, workers=workers, NGINX_ANONYMOUS_RATE="0", **NO_RECYCLING)
     return Running(PROXY, server, database)
 
 

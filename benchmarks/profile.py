@@ -92,12 +92,16 @@ def main() -> None:
     def call() -> dict[str, str]:
         started = []
         body = application(_environ(request), lambda status, headers: started.append(headers))
-        b"".join(body)
+        content = b"".join(body)
         body.close()
         status = body.status_code
         if not answered_as_expected(request, status):
             raise SystemExit(f"{request.method} {request.path} answered {status}")
-        return dict(started[0])
+        return {**dict(started[0]), "body": content}
+
+    if endpoint.follows_next:
+        # The page's `next` link, as a client following it sends it (phases.resolved).
+        request.path = json.loads(call()["body"])["next"].removeprefix("http://127.0.0.1:8000")
 
     if endpoint.revalidates:
         request.status = 200

@@ -151,7 +151,11 @@ def markdown(figures: dict, chart_name: str) -> str:
         "- The peers run in their own virtualenv (`.venv-peers`,"
         " `benchmarks/peers/requirements.txt`). Worker recycling is off for the run.",
         "- Before any load, the runner checks that every server returns the same heroes and"
-        " the same count for every read (the floor and the proxy the same JSON as the project).",
+        " the same count for every read (the proxy the same JSON as the project, the floor"
+        " too but for its `next` and `previous`, which count offsets where the project's"
+        " carry keyset cursors). The page after a deep page is each server's `next` link"
+        " from the page at offset rows / 2 in id order (a peer without links: the offset"
+        " after it).",
         f"- One connection: `wrk -t1 -c1`, up to {meta['warmup']} warm-up requests per server"
         f" (at most a few seconds of them), then {meta['rounds']} rounds of {meta['seconds']} s"
         " per server, one worker process each. The servers of every row count run at once and"

@@ -18,6 +18,8 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
+# One key for every server started here, as instances of one service share theirs.
+SECRET_KEY = secrets.token_urlsafe(50)
 
 
 def free_port() -> int:
@@ -33,7 +35,7 @@ def server_env(database_url: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "HEROES_"))}
     env.update(
         DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
+        DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY") or SECRET_KEY,
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_HTTPS="0",  # plain HTTP on loopback
         DATABASE_URL=database_url,

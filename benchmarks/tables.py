@@ -2,7 +2,7 @@
 proxy's share and the ablation."""
 
 from benchmarks import ablation
-from benchmarks.endpoints import ADMIN_ENDPOINTS, ENDPOINTS
+from benchmarks.endpoints import ADMIN_ENDPOINTS, ENDPOINTS, SCALE_GOAL, SCALE_GOAL_KEYS
 from benchmarks.lineup import (
     FASTAPI,
     FASTAPI_MATCHED,
@@ -122,10 +122,12 @@ def dataset_table(database: dict, rows: str, markdown: bool) -> str:
 
 
 def scale_table(database: dict, markdown: bool) -> str:
+    """Each row's project CPU at the smallest and the largest table, their ratio against
+    the goal where the row has one, and each server's own ratio."""
     small, large = sizes(database)[0], sizes(database)[-1]
     peers = peers_in(database)
     header = ["request", f"project {int(small):,}", f"project {int(large):,}"]
-    header += [f"{SHORT[name]} ratio" for name in peers]
+    header += [f"{SHORT[name]} ratio" for name in peers] + ["goal", ""]
     lines = []
     for key in keys(database):
         if any(cpu(database, size, key, PROJECT) is None for size in (small, large)):
@@ -136,6 +138,12 @@ def scale_table(database: dict, markdown: bool) -> str:
             line.append(
                 fmt_ratio(ratio(cpu(database, large, key, name), cpu(database, small, key, name)))
             )
+        if key in SCALE_GOAL_KEYS:
+            value = ratio(cpu(database, large, key, PROJECT), cpu(database, small, key, PROJECT))
+            met = value is not None and value <= SCALE_GOAL
+            line += [f"<= {SCALE_GOAL}", "met" if met else "NOT met"]
+        else:
+            line += ["-", ""]
         lines.append(line)
     return table(header, lines, markdown)
 

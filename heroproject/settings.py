@@ -226,6 +226,10 @@ HEROES_REQUIRE_IF_MATCH = env.bool("DJANGO_REQUIRE_IF_MATCH")
 LOGIN_ATTEMPTS = env.int("DJANGO_LOGIN_ATTEMPTS", default=10)
 LOGIN_WINDOW_SECONDS = env.int("DJANGO_LOGIN_WINDOW_SECONDS", default=60)
 
+# The deepest `offset` the hero list reads in orders other than id: past it, 400 pointing
+# to the `next` links, whose pages cost the same at any depth (heroes.api.pagination).
+HEROES_MAX_OFFSET = int(os.environ.get("DJANGO_MAX_OFFSET", "1000"))
+
 # Idempotency-Key on POST /heroes/: how long, in seconds, a key replays its first answer.
 # Past that the key counts as new; `manage.py purge_idempotency_keys` deletes expired keys.
 IDEMPOTENCY_KEY_TTL = env.int("DJANGO_IDEMPOTENCY_KEY_TTL", default=86400)

@@ -12,7 +12,9 @@
 # directory of its own under /run (or /tmp) instead, and removes it when it stops.
 #
 # nginx (Debian's package) reads every request whole before gunicorn's sync workers see it,
-# keeps client connections alive and gzips JSON; deploy/nginx.conf says how. Both run in the
+# keeps client connections alive, gzips JSON and limits the rate of requests without
+# credentials per client address (NGINX_ANONYMOUS_RATE, scripts/nginx-config.sh);
+# deploy/nginx.conf says how. Both run in the
 # foreground of this script: when either stops, or on Ctrl-C or SIGTERM, both stop.
 set -euo pipefail
 

@@ -7,7 +7,7 @@ import sys
 from django.conf import settings
 
 # heroproject/settings.py and the modules it imports its groups of settings from.
-READ_BY = ["heroproject/*.py", "gunicorn.conf.py", "scripts/serve.sh"]
+READ_BY = ["heroproject/*.py", "gunicorn.conf.py", "scripts/serve.sh", "scripts/nginx-config.sh"]
 # Set by make and the scripts for their own children, not by an operator.
 INTERNAL = {"DJANGO_SETTINGS_MODULE", "GUNICORN"}
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -61,7 +63,7 @@ def test_list_heroes_ordered_reads_the_index(api_client, make_hero, ordering):
 
     assert response.status_code == 200
     column = ordering.lstrip("-")
-    assert f"heroes_hero_{column}_" in plan, plan
+    assert re.search(rf"\bhero_{column}(_desc)?_id\b", plan), plan
     if connection.vendor == "postgresql":
         assert "Index Scan" in plan, plan
     else:

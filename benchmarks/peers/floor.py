@@ -17,6 +17,8 @@ _FIELDS = "id, name, age"
 _ORDERINGS = {
     "id": "id",
     "name": "name, id",
+    "-name": "name DESC, id",
+    "age": "age ASC NULLS LAST, id",
     "-age": "age DESC NULLS LAST, id",
 }
 _connection = None

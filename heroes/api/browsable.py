@@ -54,10 +54,12 @@ def hero_page(view, data, response) -> dict | None:
     heroes = [
         {**hero, "url": reverse("hero-detail", args=[hero["id"]])} for hero in data["results"]
     ]
-    first = view.paginator.offset + 1
+    # A page reached by a cursor has no offset: where it stands is not counted.
+    offset = view.paginator.offset
+    first = None if offset is None else offset + 1
     return {
         "heroes": heroes,
         "count": data["count"],
         "first": first,
-        "last": first + len(heroes) - 1,
+        "last": None if first is None else first + len(heroes) - 1,
     }

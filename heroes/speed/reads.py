@@ -29,17 +29,14 @@ from heroes.api.ids import parse_pk, wants_json
 from heroes.speed import tallies
 from heroes.speed.compiled_queries import CompiledQuery
 
-_PAGES = pagination.HeroPagination
-PAGE_PARAMETERS = {_PAGES.limit_query_param, _PAGES.offset_query_param}
+_PAGES = pagination.HeroListPagination
+PAGE_PARAMETERS = {_PAGES.limit_query_param, _PAGES.offset_query_param, _PAGES.cursor_query_param}
 AGE_RANGE_PARAMETERS = {"age__gte", "age__lte"}
 # Parameters that choose the order of the heroes, never which ones.
 ORDER_PARAMETERS = {HeroOrderingFilter.ordering_param}
 
 # Fields whose to_representation turns a database value into the same value.
-_PLAIN = {
-    serializers.IntegerField.to_representation,
-    serializers.CharField.to_representation,
-}
+_PLAIN = {serializers.IntegerField.to_representation, serializers.CharField.to_representation}
 
 
 @cache
@@ -98,11 +95,8 @@ def instance_by_id(model: type[Model], raw_pk: str) -> Model | None:
 
 
 class Tallied:
-    """Rows in any order, for the paginator, counted by a tally rather than COUNT(*).
-
-    For a list that every hero, or every hero with or without an age, belongs to: the
-    ordering changes which rows a page holds, never how many there are.
-    """
+    """Rows in any order, for the paginator, counted by a tally rather than COUNT(*): for
+    lists whose ordering changes which rows a page holds, never how many there are."""
 
     def __init__(self, rows: QuerySet, count: Callable[[str], int | None]):
         self.rows = rows
@@ -117,10 +111,8 @@ class Tallied:
 
 
 class AllInIdOrder(Tallied):
-    """Every hero in primary-key order, for the paginator: a tallied count() and slices.
-
-    With `fields`, slices are rows of those columns; without, model instances.
-    """
+    """Every hero in id order, for the paginator: a tallied count() and slices (rows of
+    `fields`, or model instances without)."""
 
     def __init__(self, queryset: QuerySet, fields: tuple[str, ...] | None):
         super().__init__(queryset, tallies.total)
@@ -132,26 +124,29 @@ class AllInIdOrder(Tallied):
         limit, offset = page.stop - page.start, page.start
         return _in_id_order(self.rows.model, self.fields).rows(extra=(limit, offset))
 
+    def past(self, pk: int, before: bool, count: int) -> list[tuple]:
+        """Up to `count` rows after the id (or before it, nearest first): one seek."""
+        return _past_id(self.rows.model, self.fields, before).rows(pk, extra=(count,))
 
-def every_hero_count(using: str = DEFAULT_DB_ALIAS) -> int | None:
-    return tallies.total(using)
+
+@cache
+def _past_id(model: type[Model], fields: tuple[str, ...], before: bool) -> CompiledQuery:
+    order, past = ("-pk", "pk__lt") if before else ("pk", "pk__gt")
+    heroes = model._default_manager.order_by(order).values_list(*fields)
+    return CompiledQuery(lambda pk: heroes.filter(**{past: pk}), 1_234_567_893, suffix=" LIMIT %s")
 
 
 def with_or_without_age_count(without: bool, using: str = DEFAULT_DB_ALIAS) -> int | None:
     """How many heroes have no age (`without`), or have one; None where there is no tally."""
-    if tallies.total(using) is None:
-        return None
-    return tallies.with_or_without_age(without, using)
+    return None if tallies.total(using) is None else tallies.with_or_without_age(without, using)
 
 
 class FewAgesInIdOrder(Tallied):
     """Heroes whose age lies in a range of few ages, in id order, at a cost set by the page.
 
-    For `age__gte=30&age__lte=31` the database reads every match from the age index and
-    sorts them all by id to return the first hundred: work that grows with the table. The
-    same page is the start of one id-ordered index lookup per age, merged here; each lookup
-    stops after the page, whatever the table holds. Only for exactly these two filters.
-    """
+    For `age__gte=30&age__lte=31` the database would read every match and sort them by id.
+    The page is the start of one id-ordered index lookup per age, merged here; each stops
+    after the page, whatever the table holds. Only for exactly these two filters."""
 
     # Wider ranges, and deep pages, go to the database's own plan.
     MAX_AGES = 16
@@ -182,11 +177,9 @@ def _of_age_in_id_order(model: type[Model], fields: tuple[str, ...]) -> Compiled
 class HeroListPagination(pagination.HeroListPagination):
     """The hero list's pages, counts and ETags, from compiled queries, rows and tallies.
 
-    Settings name it (HEROES_LIST_PAGINATION_CLASS); the view's queryset arrives filtered
-    and ordered, its parameters checked. Which heroes a page holds is the database's
-    choice either way; here it is read as rows (JSON) and counted from the tallies
-    where every hero, or every hero of an age range or with or without an age, is listed.
-    """
+    Settings name it (HEROES_LIST_PAGINATION_CLASS); the queryset arrives filtered and
+    ordered. Which heroes a page holds is the database's choice either way; here it is read
+    as rows (JSON), counted from the tallies where a tally counts the list."""
 
     fields: tuple[str, ...] | None = None
 
@@ -194,8 +187,23 @@ class HeroListPagination(pagination.HeroListPagination):
         if speed.on("reads") and wants_json(request):
             self.fields = public_fields(view.get_serializer_class())
         # Each row ends with the hero's version, for the page's ETag.
-        columns = None if self.fields is None else (*self.fields, "version")
-        return super().paginate_queryset(_to_page(queryset, request, columns), request, view)
+        self.columns = None if self.fields is None else (*self.fields, "version")
+        return super().paginate_queryset(queryset, request, view)
+
+    def pageable(self, queryset, request):
+        return _to_page(queryset, request, self.columns)
+
+    def heroes(self, queryset):
+        return queryset if self.columns is None else queryset.values_list(*self.columns)
+
+    def rows_past(self, queryset, pageable, position, count: int) -> list:
+        if not isinstance(pageable, AllInIdOrder) or self.columns is None:
+            return super().rows_past(queryset, pageable, position, count)
+        rows = pageable.past(position.pk, position.before, count)
+        return rows[::-1] if position.before else rows
+
+    def sort_key(self, row, field: str):
+        return row[self.columns.index(field)] if self.columns else super().sort_key(row, field)
 
     def page_data(self, page: list, view) -> list:
         if self.fields is None:
@@ -223,11 +231,11 @@ def _to_page(queryset: QuerySet, request, columns: tuple[str, ...] | None):
         return FewAgesInIdOrder(queryset, columns, low, high)
     filters = parameters - ORDER_PARAMETERS
     if not filters:
-        return Tallied(heroes, every_hero_count)
+        return Tallied(heroes, tallies.total)
     if filters == {"age__isnull"}:
         without = HeroFilterSet.clean_parameter(request.query_params, "age__isnull")
         if without is None:
-            return Tallied(heroes, every_hero_count)
+            return Tallied(heroes, tallies.total)
         return Tallied(heroes, partial(with_or_without_age_count, without))
     return heroes
 

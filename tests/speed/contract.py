@@ -58,6 +58,13 @@ LISTS = [
     {"name": "Dormammu", "ordering": "-name"},
     {"age": "old"},
 ]
+# Lists walked to the end by their `next` links (cursors), then back by `previous`.
+WALKS = [
+    {"limit": "2"},
+    {"limit": "2", "ordering": "-age"},
+    {"limit": "3", "ordering": "name", "age__gte": "16"},
+    {"limit": "2", "ordering": "age", "age__isnull": "false"},
+]
 
 
 def seed(writer: User, reader: User) -> dict[str, str]:
@@ -109,6 +116,13 @@ def _requests(writer: User, reader: User, tokens: dict[str, str]) -> list:
 
     for parameters in LISTS:
         send(f"list {parameters}", anonymous, "get", LIST_URL, parameters)
+    for parameters in WALKS:
+        url = send(f"walk {parameters}", anonymous, "get", LIST_URL, parameters).json()["next"]
+        last = None
+        while url:
+            last, url = url, send(f"walk {parameters}", anonymous, "get", url).json()["next"]
+        while last:
+            last = send(f"walk back {parameters}", anonymous, "get", last).json()["previous"]
     etag = send("list", anonymous, "get", LIST_URL)["ETag"]
     send("list not modified", anonymous, "get", LIST_URL, HTTP_IF_NONE_MATCH=etag)
     etag = send("one", anonymous, "get", detail_url(first.pk))["ETag"]

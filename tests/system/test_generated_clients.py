@@ -110,8 +110,8 @@ def test_generated_python_client_usage_passes_mypy_strict(python_client):
 def test_generated_python_client_creates_reads_updates_deletes_and_parses_errors(
     server, python_client
 ):
-    # openapi-python-client sends an array as a repeated parameter, after limit and offset.
-    ordering = "/heroes/?limit=100&offset=0&ordering=-age&ordering=name"
+    # openapi-python-client sends the ordering after limit and offset.
+    ordering = "/heroes/?limit=100&offset=0&ordering=-age "
     before = server.log().count(ordering)
 
     run(
@@ -161,18 +161,11 @@ def compiled_typescript(typescript_project) -> Path:
     return typescript_project / "dist"
 
 
-@pytest.mark.parametrize(
-    ("usage", "ordering"),
-    [
-        # @hey-api/openapi-ts follows the schema's style: form, explode: false.
-        ("heyapi_usage.js", "ordering=-age,name"),
-        # openapi-fetch repeats array parameters, whatever the schema says.
-        ("openapi_fetch_usage.js", "ordering=-age&ordering=name"),
-    ],
-)
+@pytest.mark.parametrize("usage", ["heyapi_usage.js", "openapi_fetch_usage.js"])
 def test_generated_typescript_client_creates_reads_updates_deletes_and_parses_errors(
-    server, compiled_typescript, usage, ordering
+    server, compiled_typescript, usage
 ):
+    ordering = "?ordering=-age "
     before = server.log().count(ordering)
 
     run(["node", compiled_typescript / usage, *usage_arguments(server)], cwd=compiled_typescript)

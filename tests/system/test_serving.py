@@ -37,7 +37,10 @@ def server(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("serving")
     url = sqlite_url(tmp_path / "db.sqlite3")
     # Three workers: 40 slow clients would hold every one of them, if they reached gunicorn.
-    with served(url, tmp_path / "serve.log", workers=3) as server:
+    # The anonymous rate limit off: these tests send bursts from one address on purpose
+    # (test_rate_limit.py tests it).
+    off = {"NGINX_ANONYMOUS_RATE": "0"}
+    with served(url, tmp_path / "serve.log", workers=3, **off) as server:
         server.token = create_user(url, "writer", PASSWORD, permissions=("add_hero",))
         manage(url, "seed_heroes", "--count", "150", "--seed", "1")
         yield server

@@ -1,4 +1,4 @@
-"""Ordering by id, name and age, nulls last, strictly."""
+"""Ordering by one of id, name and age, either way, nulls last, id breaking ties."""
 
 from django.db.models import F
 from rest_framework.exceptions import ValidationError
@@ -7,56 +7,60 @@ from rest_framework.filters import (
 )
 
 ORDERING_FIELDS = ["id", "name", "age"]
+# Every order the list offers: each is read from an index (heroes.models, Hero.Meta).
+ORDERING_TERMS = [prefix + field for field in ORDERING_FIELDS for prefix in ("", "-")]
+DEFAULT_ORDERING = "id"
 
 
 class HeroOrderingFilter(OrderingFilter):
-    """Ordering by id, name and age; heroes without an age sort last either way.
+    """Ordering by one field, id, name or age, either way; heroes without an age sort last.
 
-    Unknown or repeated terms answer 400 rather than being dropped silently, so a
-    client asking for `secret_name` learns it cannot sort by it. Terms come
-    comma-separated (`ordering=-age,name`) or as a repeated parameter
-    (`ordering=-age&ordering=name`), as generated clients send arrays; or both.
+    Anything else answers 400 rather than being dropped silently, so a client asking for
+    `secret_name` learns it cannot sort by it. One field only: each order has an index
+    with id as its tie-breaker, and a second field (`name,age`) would have none, so a
+    single request could make the database sort the whole table.
     """
 
     def get_ordering(self, request, queryset, view):
         values = request.query_params.getlist(self.ordering_param)
         if not values:
-            return self.get_default_ordering(view)
-        terms = [term.strip() for term in ",".join(values).split(",")]
-        allowed = {name for name, _ in self.get_valid_fields(queryset, view, {"request": request})}
-        if any(not term for term in terms):
-            raise self._error("Empty ordering term.")
-        unknown = [term for term in terms if term.lstrip("-") not in allowed]
-        if unknown:
+            return [DEFAULT_ORDERING]
+        if len(values) > 1 or "," in values[0]:
             raise self._error(
-                f"Unknown ordering field {unknown[0][:50]!r}; choose from "
-                + ", ".join(sorted(allowed))
-                + " (prefix with '-' to reverse)."
+                "Order by one field: " + ", ".join(ORDERING_TERMS) + " (ties go by id)."
             )
-        if len(set(terms)) != len(terms):
-            raise self._error("Each ordering term may appear once.")
-        return terms
+        term = values[0].strip()
+        if term not in ORDERING_TERMS:
+            raise self._error(
+                f"Unknown ordering {term[:50]!r}; choose one of " + ", ".join(ORDERING_TERMS) + "."
+            )
+        return [term]
 
     def _error(self, message: str) -> ValidationError:
         return ValidationError({self.ordering_param: [message]})
 
     def filter_queryset(self, request, queryset, view):
-        ordering = self.get_ordering(request, queryset, view) or []
-        expressions = []
-        seen = set()
-        for term in ordering:
-            field = term.lstrip("-")
-            if field in seen:
-                continue  # "age,-age": the first term decides.
-            seen.add(field)
-            # NULLS LAST only where NULLs exist: on a NOT NULL column it would stop
-            # PostgreSQL from reading the index backwards for a descending order.
-            nulls_last = True if queryset.model._meta.get_field(field).null else None
-            if term.startswith("-"):
-                expressions.append(F(field).desc(nulls_last=nulls_last))
-            else:
-                expressions.append(F(field).asc(nulls_last=nulls_last))
-        if "id" not in seen:
-            # A unique tie-breaker keeps pages stable while the client walks them.
-            expressions.append(F("id").asc())
-        return queryset.order_by(*expressions)
+        (term,) = self.get_ordering(request, queryset, view)
+        return queryset.order_by(*order_by(queryset.model, term))
+
+
+def order_by(model, term: str) -> list:
+    """The ORDER BY of one ordering term: that field, then id (ascending) to break ties."""
+    field = term.lstrip("-")
+    # NULLS LAST only where NULLs exist: on a NOT NULL column it would stop PostgreSQL
+    # from reading the index backwards for a descending order.
+    nulls_last = True if model._meta.get_field(field).null else None
+    if term.startswith("-"):
+        expressions = [F(field).desc(nulls_last=nulls_last)]
+    else:
+        expressions = [F(field).asc(nulls_last=nulls_last)]
+    if field != "id":
+        # A unique tie-breaker keeps pages stable while the client walks them.
+        expressions.append(F("id").asc())
+    return expressions
+
+
+def ordering_term(request) -> str:
+    """The list's ordering term as the request asks for it (400 if it cannot be read)."""
+    (term,) = HeroOrderingFilter().get_ordering(request, None, None)
+    return term

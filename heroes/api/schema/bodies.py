@@ -49,6 +49,7 @@ class HeroQueryErrorSerializer(serializers.Serializer):
 
     limit = _messages()
     offset = _messages()
+    cursor = _messages()
     ordering = _messages()
     search = _messages()
     name = _messages()

@@ -35,8 +35,8 @@ class TokenScheme(OpenApiAuthenticationExtension):
 
 PAGE_EXAMPLES = {
     "count": 250,
-    "next": "http://127.0.0.1:8000/heroes/?limit=100&offset=200",
-    "previous": "http://127.0.0.1:8000/heroes/?limit=100",
+    "next": "http://127.0.0.1:8000/heroes/?cursor=WyJpZCIsMzAwLDMwMCxmYWxzZV0%3A1xajE8%3AAV8i&limit=100",
+    "previous": "http://127.0.0.1:8000/heroes/?cursor=WyJpZCIsMjAxLDIwMSx0cnVlXQ%3A1xajE8%3AH2qq&limit=100",
 }
 
 

@@ -2,12 +2,10 @@
 
 from drf_spectacular.utils import OpenApiParameter
 
-from heroes.api.filters import ORDERING_FIELDS
+from heroes.api.filters import ORDERING_TERMS
 from heroes.api.idempotency import BARE_KEY, QUOTED_KEY
 from heroes.api.schema.bodies import NO_NUL_PATTERN
 from heroes.models import AGE_MAX, NAME_MAX_LENGTH
-
-ORDERING_TERMS = [prefix + field for field in ORDERING_FIELDS for prefix in ("", "-")]
 
 RETRY_AFTER = OpenApiParameter(
     "Retry-After",
@@ -112,16 +110,9 @@ LIST_PARAMETERS = [
     *FILTER_PARAMETERS,
     _query(
         "ordering",
-        {
-            "type": "array",
-            "items": {"type": "string", "enum": ORDERING_TERMS, "x-enum-varnames": ORDERING_NAMES},
-            "minItems": 1,
-            "uniqueItems": True,
-        },
-        "Sort keys, comma-separated (`ordering=-age,name`) or repeated "
-        "(`ordering=-age&ordering=name`); prefix with '-' to reverse. "
-        "Heroes without an age sort last either way. Default: id.",
-        style="form",
-        explode=False,
+        {"type": "string", "enum": ORDERING_TERMS, "x-enum-varnames": ORDERING_NAMES},
+        "The field to sort by, one of them; prefix with '-' to reverse. Heroes of the same "
+        "name or age come in id order; heroes without an age sort last either way. "
+        "Default: id.",
     ),
 ]

@@ -27,7 +27,7 @@ from heroes_client.models import (
     AuthTokenRequest,
     Error,
     Hero,
-    HeroesListOrderingItem,
+    HeroesListOrdering,
     HeroQueryError,
     HeroRequest,
     HeroValidationError,
@@ -129,12 +129,9 @@ def main(
                 heroes_list.sync_detailed(client=public, search="spider boy"),
                 ["Spider-Boy"],
             ),
-            # Sent as ordering=-age&ordering=name.
+            # Sent as ordering=-age: one field, heroes without an age last.
             "ordering": (
-                heroes_list.sync_detailed(
-                    client=public,
-                    ordering=[HeroesListOrderingItem.AGE_DESC, HeroesListOrderingItem.NAME],
-                ),
+                heroes_list.sync_detailed(client=public, ordering=HeroesListOrdering.AGE_DESC),
                 ["Rusty-Man", "Spider-Boy", "Deadpond"],
             ),
         }
