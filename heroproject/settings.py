@@ -45,6 +45,8 @@ if not SECRET_KEY:
         )
     # Debug only: a throwaway key per process, so nothing secret lives in the repo.
     SECRET_KEY = "insecure-debug-only-" + os.urandom(16).hex()
+# Keys being rotated out: what they signed (sessions, cursors) still holds until removed.
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS")
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default="localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -228,7 +230,7 @@ LOGIN_WINDOW_SECONDS = env.int("DJANGO_LOGIN_WINDOW_SECONDS", default=60)
 
 # The deepest `offset` the hero list reads in orders other than id: past it, 400 pointing
 # to the `next` links, whose pages cost the same at any depth (heroes.api.pagination).
-HEROES_MAX_OFFSET = int(os.environ.get("DJANGO_MAX_OFFSET", "1000"))
+HEROES_MAX_OFFSET = env.int("DJANGO_MAX_OFFSET", default=1000)
 
 # Idempotency-Key on POST /heroes/: how long, in seconds, a key replays its first answer.
 # Past that the key counts as new; `manage.py purge_idempotency_keys` deletes expired keys.
