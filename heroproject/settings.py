@@ -9,10 +9,9 @@ settings are read before any app loads.
 import os
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from heroproject import speed_switches
+from heroproject import databases, speed_switches
 from heroproject.environment import env_addresses, env_bool, env_list
 from heroproject.logging_settings import LOG_FORMAT, LOGGING
 from heroproject.policies import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY
@@ -127,7 +126,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": databases.parse_url(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
@@ -164,6 +163,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             raise ImproperlyConfigured(f"DJANGO_DB_PREPARE_THRESHOLD: not a number: {threshold!r}")
         DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
         DATABASES["default"]["OPTIONS"]["prepare_threshold"] = int(threshold)
+
+# PostgreSQL replication: DATABASE_URL with several hosts, DATABASE_REPLICA_URL, and
+# DJANGO_REPLICA_MAX_LAG (heroproject.databases, docs/operations/replicas.md).
+DATABASES = databases.replicated(DATABASES, os.environ)
+DATABASE_ROUTERS = databases.routers(DATABASES)
+MIDDLEWARE = databases.middleware(MIDDLEWARE, DATABASES)
+REPLICA_MAX_LAG = databases.max_lag(os.environ)
 
 # ModelBackend with one compiled query for permissions.
 AUTHENTICATION_BACKENDS = ["heroes.speed.backends.CompiledModelBackend"]
