@@ -9,12 +9,13 @@ from http import HTTPStatus
 
 import pytest
 from django.conf import settings
+from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
 from heroes.models import Hero
 from heroes.replicas import lag, routing
-from heroes.replicas.middleware import may_read_replica
+from heroes.replicas.middleware import ReplicaReadsMiddleware, may_read_replica
 from heroes.replicas.routing import ReplicaRouter
 
 
@@ -111,6 +112,43 @@ def test_safe_request_without_credentials_may_read_the_replica(method):
 )
 def test_write_or_request_with_credentials_reads_the_primary(request_):
     assert not may_read_replica(request_)
+
+
+def answer_from(seen: list[str], stopped: str):
+    """A view that reads where the router says; database `stopped` fails it with a 503."""
+
+    def view(request):
+        alias = routing.read_alias()
+        seen.append(alias)
+        failed = alias == stopped
+        return HttpResponse(status=HTTPStatus.SERVICE_UNAVAILABLE if failed else HTTPStatus.OK)
+
+    return view
+
+
+def test_safe_request_the_replica_fails_is_answered_again_from_the_primary():
+    measured(0.0)
+    seen = []
+
+    middleware = ReplicaReadsMiddleware(answer_from(seen, stopped="replica"))
+
+    response = middleware(RequestFactory().get("/heroes/"))
+
+    assert response.status_code == HTTPStatus.OK
+    assert seen == ["replica", "default"]
+    with routing.reads(replica_allowed=True):  # the next request leaves the replica alone
+        assert routing.read_alias() == "default"
+
+
+def test_request_the_primary_fails_is_not_answered_again():
+    measured(0.0)
+    seen = []
+    request = RequestFactory().get("/heroes/", HTTP_AUTHORIZATION="Token abc")
+
+    response = ReplicaReadsMiddleware(answer_from(seen, stopped="default"))(request)
+
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert seen == ["default"]
 
 
 class AskedRouter:

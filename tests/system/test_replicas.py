@@ -195,6 +195,8 @@ def test_primary_stopped_then_standby_promoted_takes_the_writes(tmp_path):
             acknowledged = [create(writers[i % 2], f"Kept {i}")["id"] for i in range(40)]
             cluster.wait_replayed()
             time.sleep(1.5)
+            # Acknowledged right before the stop, with no wait for the standby to replay them.
+            acknowledged += [create(writers[i % 2], f"Last {i}")["id"] for i in range(5)]
 
             cluster.primary.stop()  # a clean stop: pg_ctl -m fast
 
