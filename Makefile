@@ -95,12 +95,14 @@ test-postgres: install-dev static chromium nginx bench-setup
 
 # The two passes; they expect TEST_POSTGRES_URL, so run them through the targets above.
 # Extra pytest arguments: make test-postgres PYTEST_ARGS="-k scale_out"
-# The benchmark's smoke run measures SQLite and PostgreSQL itself: it runs once, in the
-# PostgreSQL pass, and the SQLite pass deselects it (shown in its summary).
+# The benchmark's smoke run measures SQLite and PostgreSQL itself, and the replica tests
+# start PostgreSQL servers of their own: each runs once, in the PostgreSQL pass, and the
+# SQLite pass deselects it (shown in its summary).
 pytest-sqlite:
 	@test -n "$$TEST_POSTGRES_URL" || { echo "TEST_POSTGRES_URL is not set: use make test-sqlite"; exit 1; }
 	@echo "=== pytest on SQLite ==="
-	$(WITH_KEY) env -u DATABASE_URL $(BIN)/pytest --deselect tests/system/test_benchmark.py $(PYTEST_ARGS)
+	$(WITH_KEY) env -u DATABASE_URL $(BIN)/pytest --deselect tests/system/test_benchmark.py \
+		--deselect tests/system/test_replicas.py $(PYTEST_ARGS)
 
 # The in-process suite again with the speed layer off: the same answers without it.
 pytest-speed-off:

@@ -9,10 +9,9 @@ settings are read before any app loads.
 import os
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from heroproject import speed_switches
+from heroproject import databases, speed_switches
 from heroproject.environment import env
 from heroproject.logging_settings import LOG_FORMAT, LOGGING
 from heroproject.policies import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY
@@ -129,43 +128,21 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": databases.parse_url(
         env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env.int("DJANGO_CONN_MAX_AGE", default=60),
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Django's backend, except that only `migrate` creates a missing file: a request on a
-    # deleted database answers 503 instead of starting an empty one.
-    DATABASES["default"]["ENGINE"] = "heroes.portability.sqlite3"
-    # Several gunicorn workers share one file: WAL lets readers run beside the writer,
-    # IMMEDIATE takes the write lock at BEGIN so two writers queue on the busy timeout
-    # instead of failing with "database is locked" on lock upgrade.
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # psycopg's pool: each worker reuses its connections, and a worker that cannot get one
-    # (the server is out of connection slots) waits up to the timeout, then answers 503.
-    # A sync gunicorn worker runs one request at a time and holds one connection; threads
-    # (gthread workers, or tests) may open up to max_size.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps connections instead
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": env.int("DJANGO_DB_POOL_MIN_SIZE", default=1),
-        "max_size": env.int("DJANGO_DB_POOL_MAX_SIZE", default=4),
-        "timeout": env.float("DJANGO_DB_POOL_TIMEOUT", default=5.0),
-    }
-    # psycopg prepares a statement a connection has run this many times, so PostgreSQL
-    # plans it once, not per request. Empty: never (PgBouncer without prepared statements).
-    # After a migration that changes a column's type, restart the app servers.
-    if threshold := env.str("DJANGO_DB_PREPARE_THRESHOLD", default="5"):
-        if not (threshold.isascii() and threshold.isdigit()):
-            raise ImproperlyConfigured(f"DJANGO_DB_PREPARE_THRESHOLD: not a number: {threshold!r}")
-        DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
-        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = int(threshold)
+# SQLite for several workers, PostgreSQL through psycopg's pool (heroproject.databases).
+databases.tune(DATABASES["default"], env)
+
+# PostgreSQL replication: DATABASE_URL with several hosts, DATABASE_REPLICA_URL, and
+# DJANGO_REPLICA_MAX_LAG (heroproject.databases, docs/operations/replicas.md).
+DATABASES = databases.replicated(DATABASES, os.environ)
+DATABASE_ROUTERS = databases.routers(DATABASES)
+MIDDLEWARE = databases.middleware(MIDDLEWARE, DATABASES)
+REPLICA_MAX_LAG = databases.max_lag(os.environ)
 
 # ModelBackend with one compiled query for permissions.
 AUTHENTICATION_BACKENDS = ["heroes.speed.backends.CompiledModelBackend"]

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connections
+from django.db import connections, router
 from django.db.models import QuerySet
 
 from heroes import speed
@@ -40,6 +40,7 @@ class CompiledQuery:
         # Appended SQL with its own trailing %s parameters, e.g. " LIMIT %s OFFSET %s".
         self.suffix = suffix
         self._compiled: dict[str, _Compiled] = {}
+        self._model = None
 
     def _compile(self, using: str) -> "_Compiled":
         # The compiler is what QuerySet iteration uses; it also gives the converters the
@@ -54,8 +55,17 @@ class CompiledQuery:
         converters = compiler.get_converters(selected) if selected else {}
         return _Compiled(sql + self.suffix, positions, list(converters.items()))
 
-    def rows(self, *values: object, using: str = "default", extra: Sequence = ()) -> list[tuple]:
-        """Runs the query with `values` in place of the markers (and `extra` for the suffix)."""
+    def read_alias(self) -> str:
+        """The database the router reads this query's model from (a replica, or the primary)."""
+        if self._model is None:
+            self._model = self.build(*self.markers).model
+        return router.db_for_read(self._model)
+
+    def rows(self, *values: object, using: str | None = None, extra: Sequence = ()) -> list[tuple]:
+        """Runs the query with `values` in place of the markers (and `extra` for the suffix),
+        on `using`, or where the router reads the model from, as a queryset would."""
+        if using is None:
+            using = self.read_alias()
         if not speed.on("compiled_queries"):
             queryset = self.build(*values).using(using)
             return list(queryset[_SLICES[self.suffix](*extra)])

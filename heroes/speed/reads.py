@@ -17,7 +17,7 @@ from functools import cache, partial
 from itertools import islice
 from operator import itemgetter
 
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, router
 from django.db.models import Model, QuerySet
 from rest_framework import serializers
 from rest_framework.settings import api_settings
@@ -78,20 +78,23 @@ def _in_id_order(model: type[Model], fields: tuple[str, ...]) -> CompiledQuery:
     )
 
 
-def row_by_id(model: type[Model], fields: tuple[str, ...], raw_pk: str) -> tuple | None:
+def row_by_id(
+    model: type[Model], fields: tuple[str, ...], raw_pk: str, using: str | None = None
+) -> tuple | None:
     """The row of the model with this primary key (as the URL spells it), or None."""
     pk = parse_pk(model, raw_pk)
     if pk is None:
         return None
-    rows = _by_id(model, fields).rows(pk)
+    rows = _by_id(model, fields).rows(pk, using=using)
     return rows[0] if rows else None
 
 
 def instance_by_id(model: type[Model], raw_pk: str) -> Model | None:
     """The model instance with this primary key, as queryset.get(pk=...) returns it, or None."""
     columns = tuple(field.attname for field in model._meta.concrete_fields)
-    row = row_by_id(model, columns, raw_pk)
-    return None if row is None else model.from_db(DEFAULT_DB_ALIAS, columns, row)
+    using = router.db_for_read(model)
+    row = row_by_id(model, columns, raw_pk, using)
+    return None if row is None else model.from_db(using, columns, row)
 
 
 class Tallied:
@@ -122,7 +125,9 @@ class AllInIdOrder(Tallied):
         if self.fields is None:
             return list(self.rows.order_by("pk")[page])
         limit, offset = page.stop - page.start, page.start
-        return _in_id_order(self.rows.model, self.fields).rows(extra=(limit, offset))
+        return _in_id_order(self.rows.model, self.fields).rows(
+            using=self.rows.db, extra=(limit, offset)
+        )
 
     def past(self, pk: int, before: bool, count: int) -> list[tuple]:
         """Up to `count` rows after the id (or before it, nearest first): one seek."""
@@ -162,7 +167,8 @@ class FewAgesInIdOrder(Tallied):
         if len(self.ages) > self.MAX_AGES or page.stop > self.MAX_ROWS:
             return list(self.rows.values_list(*self.fields)[page])
         query = _of_age_in_id_order(self.rows.model, self.fields)
-        per_age = [query.rows(age, extra=(page.stop,)) for age in self.ages]
+        using = self.rows.db
+        per_age = [query.rows(age, using=using, extra=(page.stop,)) for age in self.ages]
         merged = heapq.merge(*per_age, key=itemgetter(0))
         return [row[1:] for row in islice(merged, page.start, page.stop)]
 
