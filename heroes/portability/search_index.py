@@ -21,6 +21,8 @@ SQLITE_INDEXES = {("heroes_hero", "name"): "heroes_hero_name_trigrams"}
 POSTGRESQL_INDEX = ("heroes_hero", "heroes_hero_name_trigram")
 # Shorter texts have no trigram to look up: they scan.
 MIN_LENGTH = 3
+# The most trigrams one search asks the SQLite index for (sqlite_match).
+MAX_TRIGRAMS = 4
 
 
 def statements(vendor: str) -> tuple[list[str], list[str]]:
@@ -53,12 +55,22 @@ def restore_statements(vendor: str) -> list[str]:
 
 
 def sqlite_match(text: str) -> str | None:
-    """The FTS5 query for names holding `text` in any case: every trigram of the text as the
-    index holds it (upper-cased), all required. None for a text too short to have one."""
+    """The FTS5 query for names holding `text` in any case: trigrams of the text as the
+    index holds them (upper-cased), all required. None for a text too short to have one.
+
+    At most MAX_TRIGRAMS of them, spread from the first to the last: FTS5 reads the whole
+    list of names of each trigram asked, and a common one lists a few percent of the table.
+    Any of the text's trigrams leave out no name that holds the text; the lookup's own
+    comparison then drops the names that hold them elsewhere.
+    """
     folded = text.upper()
     if len(text) < MIN_LENGTH or len(folded) < MIN_LENGTH:
         return None
-    trigrams = dict.fromkeys(folded[i : i + 3] for i in range(len(folded) - 2))
+    trigrams = list(dict.fromkeys(folded[i : i + 3] for i in range(len(folded) - 2)))
+    if len(trigrams) > MAX_TRIGRAMS:
+        last = len(trigrams) - 1
+        picked = {round(n * last / (MAX_TRIGRAMS - 1)) for n in range(MAX_TRIGRAMS)}
+        trigrams = [trigrams[i] for i in sorted(picked)]
     # A string in double quotes is one token to FTS5, with its quotes doubled.
     return " AND ".join('"{}"'.format(trigram.replace('"', '""')) for trigram in trigrams)
 

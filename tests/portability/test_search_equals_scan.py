@@ -27,11 +27,11 @@ def names_and_texts(draw):
     heroes = draw(st.lists(names, min_size=1, max_size=12))
     # Half the texts are pieces of a name, some with their case swapped, so they match.
     pieces = st.sampled_from(heroes).flatmap(
-        lambda name: st.tuples(st.integers(0, len(name)), st.integers(1, 6), st.booleans()).map(
+        lambda name: st.tuples(st.integers(0, len(name)), st.integers(1, 12), st.booleans()).map(
             lambda cut: _piece(name, *cut)
         )
     )
-    texts = draw(st.lists(st.one_of(pieces, st.text(ALPHABET, min_size=1, max_size=5)), max_size=6))
+    texts = draw(st.lists(st.one_of(pieces, st.text(ALPHABET, min_size=1, max_size=8)), max_size=6))
     return heroes, [text for text in texts if text]
 
 

@@ -140,3 +140,11 @@ def test_the_command_rebuilds_the_index_with_heroes_written_without_it():
     assert _errors() == []
     assert _indexed_ids("hawk") == [missed.pk - 1, missed.pk]
     assert list(Hero.objects.filter(name__icontains="missed hawk")) == [missed]
+
+
+def test_a_long_text_asks_the_index_for_a_few_trigrams_from_first_to_last():
+    match = search_index.sqlite_match('ab"cdefghij')
+
+    assert match == '"AB""" AND "CDE" AND "EFG" AND "HIJ"'
+    assert search_index.sqlite_match("ab") is None
+    assert search_index.sqlite_match("ﬁ") is None  # one character, "FI" upper-cased
