@@ -7,6 +7,7 @@ from django.core.management.base import SystemCheckError
 from django.db import connection, transaction
 
 from heroes import seeding
+from heroes.history.restore import restore
 from heroes.models import Hero
 from heroes.portability import search_index
 from heroes.portability.search_checks import check_search_index
@@ -72,6 +73,24 @@ def test_seeded_heroes_are_indexed_and_written_ones_after_them_too():
     assert _indexed_ids("after seeding") == [after.pk]
     for hero in Hero.objects.order_by("?")[:20]:
         assert hero.pk in _indexed_ids(hero.name)
+
+
+def test_heroes_restored_from_history_or_loaded_from_a_fixture_are_indexed(tmp_path):
+    restored = Hero.objects.create(name="Restored Hawk", secret_name="s")
+    restored.name = "Renamed Hawk"
+    restored.save()
+    first = Hero.history.filter(id=restored.pk).earliest("history_id")
+    loaded = Hero.objects.create(name="Loaded Hawk", secret_name="s").pk
+    fixture = tmp_path / "heroes.json"
+    call_command("dumpdata", "heroes.hero", f"--pks={loaded}", output=fixture, verbosity=0)
+    Hero.objects.filter(pk=loaded).delete()
+
+    restore(first.instance, first)
+    call_command("loaddata", fixture, verbosity=0)
+
+    assert _indexed_ids("restored hawk") == [restored.pk]
+    assert _indexed_ids("renamed") == []
+    assert _indexed_ids("loaded hawk") == [loaded]
 
 
 @pytest.mark.parametrize(("text", "reads_index"), [("a", False), ("ab", False), ("abc", True)])
