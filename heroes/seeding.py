@@ -10,7 +10,7 @@ from itertools import islice
 from django.db import connection, transaction
 
 from heroes.models import Hero
-from heroes.portability.search_index import sqlite_filled_after_load
+from heroes.portability.search_index import filled_after_load
 
 Row = tuple[str, int | None, str]
 
@@ -76,7 +76,7 @@ def insert(
         connection.cursor() as cursor,
         _big_sqlite_cache(cursor),
         _sqlite_indexes_built_after(cursor, Hero._meta.db_table),
-        sqlite_filled_after_load(cursor, Hero._meta.db_table),
+        filled_after_load(cursor, Hero._meta.db_table),
     ):
         while done < count:
             batch = list(islice(rows, min(batch_size, count - done)))

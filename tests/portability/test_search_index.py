@@ -73,6 +73,14 @@ def test_seeded_heroes_are_indexed_and_written_ones_after_them_too():
     assert _indexed_ids("after seeding") == [after.pk]
     for hero in Hero.objects.order_by("?")[:20]:
         assert hero.pk in _indexed_ids(hero.name)
+    if connection.vendor == "postgresql":
+        # Nothing left in the GIN index's pending list, which every search would read.
+        index = f'"{search_index.POSTGRESQL_INDEX[1]}"'
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reloptions FROM pg_class WHERE oid = %s::regclass", [index])
+            assert cursor.fetchone() == (["fastupdate=off"],)
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+            assert cursor.fetchone() == (0,)
 
 
 def test_heroes_restored_from_history_or_loaded_from_a_fixture_are_indexed(tmp_path):
