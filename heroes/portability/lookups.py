@@ -12,8 +12,8 @@ CodePointCharField): other apps' fields, auth.User's username say, keep Django's
 A text of three characters or more on a column with a trigram index (the hero's name,
 heroes.portability.search_index) reads that index first: PostgreSQL's planner picks the
 GIN index on the compared expression by itself; on SQLite the lookup asks the FTS5 table
-for the rows that hold every trigram of the text. The comparison below still decides each
-row, so the answer is the full scan's, row for row.
+for the rows that hold a few of the text's trigrams (search_index.sqlite_match). The
+comparison below still decides each row, so the answer is the full scan's, row for row.
 """
 
 from django.db.backends.signals import connection_created
