@@ -26,6 +26,11 @@ ADMIN_USER = "bench-admin"
 ADMIN_PASSWORD = "bench-admin-password-not-secret"
 # The admin's case-insensitive prefix search indexes (migration 0007): the project's alone.
 PROJECT_INDEXES = ("heroes_hero_name_prefix", "heroes_hero_secret_name_prefix")
+# The name search index (migration 0015): an FTS5 table on SQLite, a GIN index on PostgreSQL.
+PROJECT_SEARCH_INDEX = {
+    SQLITE: 'DROP TABLE IF EXISTS "heroes_hero_name_trigrams"',
+    POSTGRES: 'DROP INDEX IF EXISTS "heroes_hero_name_trigram"',
+}
 
 
 def _with_database(url: str, name: str) -> str:
@@ -69,7 +74,8 @@ class Store:
         return _with_database(self.server_url, database)
 
     def drop_project_only(self, url: str) -> None:
-        """Drops the tally triggers and the admin's prefix indexes from the database."""
+        """Drops the tally triggers, the admin's prefix indexes and the name search index (and
+        its triggers) from the database."""
         if self.kind == SQLITE:
             with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as connection:
                 triggers = connection.execute(
@@ -80,6 +86,7 @@ class Store:
                     connection.execute(f'DROP TRIGGER "{name}"')
                 for index in PROJECT_INDEXES:
                     connection.execute(f'DROP INDEX "{index}"')
+                connection.execute(PROJECT_SEARCH_INDEX[SQLITE])
                 connection.commit()
             return
         with closing(_postgres(url)) as connection:
@@ -91,6 +98,7 @@ class Store:
                 connection.execute(f'DROP TRIGGER "{name}" ON heroes_hero')
             for index in PROJECT_INDEXES:
                 connection.execute(f'DROP INDEX "{index}"')
+            connection.execute(PROJECT_SEARCH_INDEX[POSTGRES])
 
     def add_plain_token(self, url: str, username: str, token: str) -> None:
         """Gives the peers the token in plain text, in the table of DRF's authtoken they read.
@@ -165,6 +173,11 @@ class Dataset:
     def contains_term(self) -> str:
         """A piece of the hero's name, lower-cased: what `search` and `name__icontains` ask."""
         return self.hero_name.split()[0][-4:].lower()
+
+    def selective_term(self) -> str:
+        """The hero's name without its first two letters, lower-cased: a substring that the
+        hero and its few namesakes hold (about one name in a million, whatever the size)."""
+        return self.hero_name[2:].lower()
 
 
 def seed(rows: int, store: Store, *, quiet: bool = False) -> Dataset:

@@ -121,6 +121,19 @@ ENDPOINTS = [
         _get(lambda d: f"/heroes/?name__icontains={d.contains_term()}"),
     ),
     Endpoint("search", "search", _get(lambda d: f"/heroes/?search={d.contains_term()}")),
+    # A text that only the benchmark's hero and a few namesakes hold, at any table size.
+    Endpoint(
+        "name_icontains_selective",
+        "name__icontains, selective",
+        _get(lambda d: f"/heroes/?name__icontains={quote(d.selective_term())}"),
+        scale_goal=True,
+    ),
+    Endpoint(
+        "search_selective",
+        "search, selective",
+        _get(lambda d: f"/heroes/?search={quote(d.selective_term())}"),
+        scale_goal=True,
+    ),
     Endpoint("age", "age range 30-31", _get(lambda d: f"/heroes/?{AGE_RANGE}"), scale_goal=True),
     Endpoint(
         "isnull", "age__isnull=true", _get(lambda d: "/heroes/?age__isnull=true"), scale_goal=True

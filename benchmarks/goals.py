@@ -30,6 +30,8 @@ FLOOR_GOALS = {"one": 2.0, "list": 2.0}
 KINDS = {
     "icontains": "substring search",
     "search": "substring search",
+    "name_icontains_selective": "substring search",
+    "search_selective": "substring search",
     "by_id": "orderings",
     "by_name": "orderings",
     "by_name_desc": "orderings",
@@ -49,9 +51,11 @@ REMEDIES = {
     " meeting 1.0 there would take doing the work in the database (history by trigger),"
     " which moves a rule out of the model. Against the same-work peers, what is left is"
     " DRF's dispatch and serializer (see the ablation's serializers and saving rows).",
-    "substring search": "every server scans every name (a substring cannot use a b-tree"
-    " index); a trigram index (pg_trgm, SQLite FTS5) would make it scale, at a cost per"
-    " write.",
+    "substring search": "texts of 3 or more characters read the names' trigram index"
+    " (pg_trgm's GIN, SQLite's FTS5; migration 0015_trigram_search) and confirm each"
+    " candidate: what is left grows with the posting lists of the text's trigrams, which"
+    " common trigrams make long (asking for the rarest ones only would need their counts);"
+    " `search` reads one list set per word.",
     "orderings": "each ordering reads its index, id breaking ties (migration 0014), and no"
     " sort: what is left grows with the index's depth, or is noise of a shared machine.",
     "deep page": "the page after a deep page follows a keyset cursor (a seek in the"

@@ -134,6 +134,7 @@ def run_database(kind: str, store: datasets.Store, options) -> dict:
             "hero_id": dataset.hero_id,
             "hero_name": dataset.hero_name,
             "contains_term": dataset.contains_term(),
+            "selective_term": dataset.selective_term(),
             "deep_offset": deep_offset(dataset),
         }
     _timed(spent, "seeding", started)

@@ -9,4 +9,4 @@ class HeroesConfig(AppConfig):
 
     def ready(self) -> None:
         # The database checks. The lookups come with the field that uses them (Hero.name).
-        from heroes.portability import checks  # noqa: F401
+        from heroes.portability import checks, search_checks  # noqa: F401

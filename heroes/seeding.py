@@ -10,6 +10,7 @@ from itertools import islice
 from django.db import connection, transaction
 
 from heroes.models import Hero
+from heroes.portability.search_index import filled_after_load
 
 Row = tuple[str, int | None, str]
 
@@ -75,6 +76,7 @@ def insert(
         connection.cursor() as cursor,
         _big_sqlite_cache(cursor),
         _sqlite_indexes_built_after(cursor, Hero._meta.db_table),
+        filled_after_load(cursor, Hero._meta.db_table),
     ):
         while done < count:
             batch = list(islice(rows, min(batch_size, count - done)))

@@ -8,10 +8,19 @@ collation is named explicitly; it gives Python's mapping whatever the database's
 
 Only the project's own text field uses it (heroes.portability.fields registers it on
 CodePointCharField): other apps' fields, auth.User's username say, keep Django's lookup.
+
+A text of three characters or more on a column with a trigram index (the hero's name,
+heroes.portability.search_index) reads that index first: PostgreSQL's planner picks the
+GIN index on the compared expression by itself; on SQLite the lookup asks the FTS5 table
+for the rows that hold a few of the text's trigrams (search_index.sqlite_match). The
+comparison below still decides each row, so the answer is the full scan's, row for row.
 """
 
 from django.db.backends.signals import connection_created
-from django.db.models.lookups import IContains
+from django.db.models.expressions import Col
+from django.db.models.lookups import IContains, Lookup
+
+from heroes.portability import search_index
 
 POSTGRESQL_CASE_COLLATION = "und-x-icu"
 
@@ -46,14 +55,48 @@ class UnicodeIContains(IContains):
             f"THEN {lhs_sql} LIKE {pattern} ESCAPE '\\' "
             f"ELSE unicode_upper({lhs_sql}) LIKE {pattern} ESCAPE '\\' END"
         )
-        params = [*lhs_params, *lhs_params, *lhs_params, *rhs_params]
-        return sql, [*params, *lhs_params, *rhs_params]
+        params = [*lhs_params, *lhs_params, *lhs_params, *rhs_params, *lhs_params, *rhs_params]
+        candidates = self._sqlite_candidates(compiler)
+        if candidates is None:
+            return sql, params
+        candidates_sql, candidates_params = candidates
+        return f"({candidates_sql} AND {sql})", [*candidates_params, *params]
+
+    def _sqlite_candidates(self, compiler) -> tuple[str, list] | None:
+        """`pk IN (the rows the trigram index holds the text in)`, or None: no index for
+        this column, or a text without a trigram."""
+        if not isinstance(self.lhs, Col) or not isinstance(self.rhs, str):
+            return None
+        target = self.lhs.target
+        meta = target.model._meta
+        table = search_index.SQLITE_INDEXES.get((meta.db_table, target.column))
+        match = search_index.sqlite_match(self.rhs)
+        if table is None or match is None:
+            return None
+        quote = compiler.quote_name_unless_alias
+        pk = f"{quote(self.lhs.alias)}.{compiler.connection.ops.quote_name(meta.pk.column)}"
+        fts = compiler.connection.ops.quote_name(table)
+        return f"{pk} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)", [match]
 
     def as_postgresql(self, compiler, connection):
-        lhs_sql, lhs_params = self.process_lhs(compiler, connection)
+        # The column itself, without the UPPER() Django's own icontains wraps it in: the
+        # index's expression is on the bare column.
+        lhs_sql, lhs_params = Lookup.process_lhs(self, compiler, connection)
         rhs_sql, rhs_params = self.process_rhs(compiler, connection)
         collate = f'COLLATE "{POSTGRESQL_CASE_COLLATION}"'
-        return f"UPPER(({lhs_sql})::text {collate}) LIKE UPPER(({rhs_sql})::text {collate})", [
+        # ICU's case mapping is most of what a scan costs (benchmarks/hot_spots.md); on a
+        # name of ASCII characters only (as many bytes as characters) the "C" collation's
+        # ASCII mapping gives the same text. The trigram index (migration 0015) is on this
+        # very expression, which the planner must find unchanged to use it.
+        folded = (
+            f"CASE WHEN octet_length({lhs_sql}) = char_length({lhs_sql}) "
+            f'THEN (UPPER(({lhs_sql})::text COLLATE "C") {collate}) '
+            f"ELSE UPPER(({lhs_sql})::text {collate}) END"
+        )
+        return f"({folded}) LIKE UPPER(({rhs_sql})::text {collate})", [
+            *lhs_params,
+            *lhs_params,
+            *lhs_params,
             *lhs_params,
             *rhs_params,
         ]
