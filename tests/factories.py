@@ -16,6 +16,15 @@ LIST_URL = reverse("hero-list")
 SECRET = "Pedro Parqueador"
 
 
+def links(header: str) -> dict[str, str]:
+    """An RFC 8288 Link header as the API writes it, by relation."""
+    found = {}
+    for part in header.split(", "):
+        url, rel = part.split("; ")
+        found[rel.removeprefix('rel="').removesuffix('"')] = url.strip("<>")
+    return found
+
+
 def api_token(user) -> str:
     """A new API token of the user, as /auth/token/ answers it (the database keeps its digest)."""
     _, token = AuthToken.objects.create(user=user)

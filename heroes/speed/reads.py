@@ -1,14 +1,10 @@
 """The JSON read path: heroes straight from database rows to dicts, no serializer per row.
 
-A ModelSerializer builds its fields on every instantiation and calls each field's
-to_representation for every row; on a page of 100 heroes that is most of the request.
-For the plain fields heroes expose (integers and strings, read as the database returns
-them) the result equals the serializer's, so reads that answer JSON select the public
-columns with values_list() and zip them with the field names. The browsable API, and any
-serializer whose readable fields are not plain model fields, keep the serializer path.
-
-Settings name the two classes that plug this in: HeroListPagination (the list's pages,
-also counted by heroes.speed.tallies) and ByURLIdQuerySet (one hero by a compiled query).
+A ModelSerializer calls each field's to_representation for every row, most of a page of
+100 heroes. For the plain fields heroes expose (integers and strings, as the database
+returns them) the result is the same, so JSON reads zip values_list() rows with the field
+names; the browsable API, and serializers with other fields, keep the serializer path.
+Settings name HeroListPagination (pages) and ByURLIdQuerySet (one hero by compiled query).
 """
 
 import heapq
@@ -183,9 +179,8 @@ def _of_age_in_id_order(model: type[Model], fields: tuple[str, ...]) -> Compiled
 class HeroListPagination(pagination.HeroListPagination):
     """The hero list's pages, counts and ETags, from compiled queries, rows and tallies.
 
-    Settings name it (HEROES_LIST_PAGINATION_CLASS); the queryset arrives filtered and
-    ordered. Which heroes a page holds is the database's choice either way; here it is read
-    as rows (JSON), counted from the tallies where a tally counts the list."""
+    Which heroes a page holds is the database's choice either way (the queryset arrives
+    filtered and ordered); here it is read as rows, counted by a tally where one counts it."""
 
     fields: tuple[str, ...] | None = None
 

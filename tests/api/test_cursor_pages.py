@@ -8,7 +8,7 @@ from django.core import signing
 
 from heroes.api.filters import ORDERING_TERMS
 from heroes.models import Hero
-from tests.factories import LIST_URL, SECRET
+from tests.factories import LIST_URL, SECRET, links
 
 # Ties on name and on age, heroes without an age, ids out of name order.
 NAMES_AND_AGES = [
@@ -87,8 +87,8 @@ def test_list_heroes_cursor_page_counts_every_hero_and_links_both_ways(api_clien
     assert body["next"]
     assert body["previous"]
     assert _ids(api_client.get(body["previous"]).json()) == _ids(first)
-    assert set(_links(second["Link"])) == {"next", "prev", "first"}
-    assert "cursor" not in _links(second["Link"])["first"]
+    assert set(links(second["Link"])) == {"next", "prev", "first"}
+    assert "cursor" not in links(second["Link"])["first"]
 
 
 @pytest.mark.parametrize("ordering", ["name", "-name"])
@@ -118,14 +118,6 @@ def test_list_heroes_cursor_page_answers_304_to_its_etag(api_client, crowd):
     response = api_client.get(url, HTTP_ACCEPT="application/json", HTTP_IF_NONE_MATCH=etag)
 
     assert response.status_code == HTTPStatus.NOT_MODIFIED
-
-
-def _links(header: str) -> dict[str, str]:
-    links = {}
-    for part in header.split(", "):
-        url, rel = part.split("; ")
-        links[rel.removeprefix('rel="').removesuffix('"')] = url.strip("<>")
-    return links
 
 
 def _cursor(url: str) -> str:

@@ -4,7 +4,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from heroes.models import Hero
-from tests.factories import LIST_URL
+from tests.factories import LIST_URL, links
 
 
 @pytest.fixture
@@ -97,33 +97,25 @@ def test_list_heroes_with_invalid_pagination_is_rejected(api_client, heroes, par
     assert sorted(response.json()) == errors
 
 
-def _links(header: str) -> dict[str, str]:
-    links = {}
-    for part in header.split(", "):
-        url, rel = part.split("; ")
-        links[rel.removeprefix('rel="').removesuffix('"')] = url.strip("<>")
-    return links
-
-
 def test_list_heroes_link_header_names_next_prev_and_first(api_client, heroes):
     response = api_client.get(LIST_URL, {"limit": 10, "offset": 20, "name__icontains": ""})
     body = response.json()
 
-    links = _links(response["Link"])
-    assert links == {
+    named = links(response["Link"])
+    assert named == {
         "next": body["next"],
         "prev": body["previous"],
         "first": "http://testserver/heroes/?limit=10&name__icontains=",
     }
-    following = api_client.get(links["next"]).json()["results"]
+    following = api_client.get(named["next"]).json()["results"]
     assert [h["id"] for h in following] == [h.id for h in heroes[30:40]]
-    assert api_client.get(links["first"]).json()["results"][0]["id"] == Hero.objects.first().id
+    assert api_client.get(named["first"]).json()["results"][0]["id"] == Hero.objects.first().id
 
 
 def test_list_heroes_first_page_links_only_next_and_first(api_client, heroes):
     response = api_client.get(LIST_URL, {"limit": 10})
 
-    assert set(_links(response["Link"])) == {"next", "first"}
+    assert set(links(response["Link"])) == {"next", "first"}
 
 
 @pytest.mark.parametrize("offset", [None, 0, 140, 500])
@@ -132,7 +124,7 @@ def test_list_heroes_first_link_carries_the_applied_limit(api_client, heroes, of
 
     response = api_client.get(LIST_URL, query)
 
-    assert _links(response["Link"])["first"] == "http://testserver/heroes/?limit=100"
+    assert links(response["Link"])["first"] == "http://testserver/heroes/?limit=100"
 
 
 # Found by an outside attack: 255 CJK characters, percent-encoded, repeated in three links.
