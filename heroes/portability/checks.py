@@ -98,34 +98,47 @@ def _tally_problems(connection) -> tuple[list[str], list[str]]:
             cursor.execute(_POSTGRESQL_FUNCTIONS, [list(functions)])
             found.update({f"{name}()": body for name, body in cursor.fetchall()})
             wanted.update({f"{name}()": body for name, body in functions.items()})
+    return compared(found, wanted)
+
+
+def compared(found: dict, wanted: dict) -> tuple[list[str], list[str]]:
+    """The names `wanted` that are missing from `found`, and those whose SQL differs."""
     missing = [name for name in wanted if name not in found]
-    changed = [name for name in wanted if name in found and found[name] != wanted[name]]
-    return missing, changed
+    return missing, [name for name in wanted if name in found and found[name] != wanted[name]]
 
 
 @register(Tags.database)
 def check_tally_triggers(app_configs=None, databases=None, **kwargs) -> list[Error]:
+    return migrated_objects_errors(
+        databases,
+        triggers.applied,
+        _tally_problems,
+        ("E003", "E004"),
+        lambda alias, what, name: (
+            f"Database {alias!r} {what} tally trigger{_FUNCTION * name.endswith('()')} "
+            f"{name!r}: hero counts go wrong from the next write."
+        ),
+        f"Run `{triggers.RESTORE_COMMAND} --database {{alias}}`: it recreates them as "
+        "migrations 0005, 0006 and 0011 did and recounts the tallies.",
+    )
+
+
+def migrated_objects_errors(
+    databases, applied, problems, ids: tuple[str, str], message, hint: str
+) -> list[Error]:
+    """For each database whose migration is `applied`: an error per object `problems` finds
+    missing (the first id) or changed since that migration (the second)."""
     errors = []
     for alias in databases or []:
         connection = connections[alias]
-        if connection.vendor not in ("sqlite", "postgresql") or not triggers.applied(connection):
+        if connection.vendor not in ("sqlite", "postgresql") or not applied(connection):
             continue  # nothing to check before migrate has made them
-        missing, changed = _tally_problems(connection)
-        hint = (
-            f"Run `{triggers.RESTORE_COMMAND} --database {alias}`: it recreates them as "
-            "migrations 0005, 0006 and 0011 did and recounts the tallies."
-        )
-        for names, what, error_id in (
-            (missing, "lacks the", "E003"),
-            (changed, "has a changed", "E004"),
-        ):
-            errors += [
-                Error(
-                    f"Database {alias!r} {what} tally trigger{_FUNCTION * name.endswith('()')} "
-                    f"{name!r}: hero counts go wrong from the next write.",
-                    hint=hint,
-                    id=f"heroes.{error_id}",
-                )
-                for name in names
-            ]
+        missing, changed = problems(connection)
+        errors += [
+            Error(message(alias, what, name), hint=hint.format(alias=alias), id=f"heroes.{id_}")
+            for names, what, id_ in zip(
+                (missing, changed), ("lacks the", "has a changed"), ids, strict=True
+            )
+            for name in names
+        ]
     return errors

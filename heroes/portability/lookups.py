@@ -55,7 +55,7 @@ class UnicodeIContains(IContains):
             f"THEN {lhs_sql} LIKE {pattern} ESCAPE '\\' "
             f"ELSE unicode_upper({lhs_sql}) LIKE {pattern} ESCAPE '\\' END"
         )
-        params = [*lhs_params, *lhs_params, *lhs_params, *rhs_params, *lhs_params, *rhs_params]
+        params = [*lhs_params * 3, *rhs_params, *lhs_params, *rhs_params]
         candidates = self._sqlite_candidates(compiler)
         if candidates is None:
             return sql, params
@@ -83,20 +83,16 @@ class UnicodeIContains(IContains):
         # index's expression is on the bare column.
         lhs_sql, lhs_params = Lookup.process_lhs(self, compiler, connection)
         rhs_sql, rhs_params = self.process_rhs(compiler, connection)
-        collate = f'COLLATE "{POSTGRESQL_CASE_COLLATION}"'
         # ICU's case mapping is most of what a scan costs (benchmarks/hot_spots.md); on a
         # name of ASCII characters only (as many bytes as characters) the "C" collation's
         # ASCII mapping gives the same text. The trigram index (migration 0015) is on this
         # very expression, which the planner must find unchanged to use it.
+        collate = f'COLLATE "{POSTGRESQL_CASE_COLLATION}"'
+        ascii_only = f"octet_length({lhs_sql}) = char_length({lhs_sql})"
+        ascii_upper = f'(UPPER(({lhs_sql})::text COLLATE "C") {collate})'
         folded = (
-            f"CASE WHEN octet_length({lhs_sql}) = char_length({lhs_sql}) "
-            f'THEN (UPPER(({lhs_sql})::text COLLATE "C") {collate}) '
-            f"ELSE UPPER(({lhs_sql})::text {collate}) END"
+            f"CASE WHEN {ascii_only} THEN {ascii_upper} ELSE UPPER(({lhs_sql})::text {collate}) END"
         )
-        return f"({folded}) LIKE UPPER(({rhs_sql})::text {collate})", [
-            *lhs_params,
-            *lhs_params,
-            *lhs_params,
-            *lhs_params,
-            *rhs_params,
-        ]
+        # The column appears four times in the expression, the text once.
+        params = [*lhs_params * 4, *rhs_params]
+        return f"({folded}) LIKE UPPER(({rhs_sql})::text {collate})", params

@@ -11,9 +11,9 @@ Registered with the other database checks (heroes.portability.checks).
 import os
 
 from django.core.checks import Error, Tags, register
-from django.db import connections
 
 from heroes.portability import search_index
+from heroes.portability.checks import compared, migrated_objects_errors
 
 _SQLITE_OBJECTS = "SELECT name, sql FROM sqlite_master WHERE type IN ('table', 'trigger')"
 _POSTGRESQL_INDEXES = "SELECT indexname FROM pg_indexes WHERE tablename = %s"
@@ -29,41 +29,29 @@ def _problems(connection) -> tuple[list[str], list[str]]:
             return ([] if index in found else [index]), []
         cursor.execute(_SQLITE_OBJECTS)
         found = dict(cursor.fetchall())
-    wanted = search_index.expected_triggers()
-    missing = [name for name in search_index.SQLITE_INDEXES.values() if name not in found]
-    missing += [name for name in wanted if name not in found]
-    changed = [name for name in wanted if name in found and found[name] != wanted[name]]
-    return missing, changed
+    tables = [name for name in search_index.SQLITE_INDEXES.values() if name not in found]
+    missing, changed = compared(found, search_index.expected_triggers())
+    return tables + missing, changed
 
 
 @register(Tags.database)
 def check_search_index(app_configs=None, databases=None, **kwargs) -> list[Error]:
-    errors = []
-    for alias in databases or []:
-        connection = connections[alias]
-        if connection.vendor not in ("sqlite", "postgresql"):
-            continue
-        path = getattr(connection, "database_path", lambda: None)()
-        if path is not None and not os.path.exists(path):
-            continue  # an SQLite file that `migrate` has yet to create
-        if not search_index.applied(connection):
-            continue  # nothing to check before migrate has made it
-        missing, changed = _problems(connection)
-        hint = (
-            f"Run `{search_index.RESTORE_COMMAND} --database {alias}`: it builds the index "
-            "again from the heroes stored, as migration 0015 did."
-        )
-        for names, what, error_id in (
-            (missing, "lacks", "E005"),
-            (changed, "has a changed", "E006"),
-        ):
-            errors += [
-                Error(
-                    f"Database {alias!r} {what} {name!r} of the name search index: "
-                    "substring search would miss heroes written from now on, or scan.",
-                    hint=hint,
-                    id=f"heroes.{error_id}",
-                )
-                for name in names
-            ]
-    return errors
+    return migrated_objects_errors(
+        databases,
+        _made,
+        _problems,
+        ("E005", "E006"),
+        lambda alias, what, name: (
+            f"Database {alias!r} {what} {name!r} of the name search index: "
+            "substring search would miss heroes written from now on, or scan."
+        ),
+        f"Run `{search_index.RESTORE_COMMAND} --database {{alias}}`: it builds the index "
+        "again from the heroes stored, as migration 0015 did.",
+    )
+
+
+def _made(connection) -> bool:
+    path = getattr(connection, "database_path", lambda: None)()
+    if path is not None and not os.path.exists(path):
+        return False  # an SQLite file that `migrate` has yet to create
+    return search_index.applied(connection)
