@@ -14,7 +14,7 @@ from heroes.models import AGE_MAX, NAME_MAX_LENGTH
 
 CHANGE_ANSWERS = {"200", "400", "401", "403", "404", "412", "413", "415", "428", "503"}
 HERO_OPERATIONS = {
-    ("/heroes/", "get"): {"200", "304", "400", "503"},
+    ("/heroes/", "get"): {"200", "304", "400", "414", "503"},
     ("/heroes/", "post"): {"201", "400", "401", "403", "409", "413", "415", "422", "503"},
     ("/heroes/{id}/", "get"): {"200", "304", "404", "503"},
     ("/heroes/{id}/", "put"): CHANGE_ANSWERS,

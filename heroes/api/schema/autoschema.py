@@ -21,6 +21,7 @@ ERRORS = {
     "409": "A request with this Idempotency-Key is still being processed.",
     "412": "The hero changed since the ETag in If-Match; read it again.",
     "413": "The body is larger than the server accepts (2.5 MB by default).",
+    "414": "The URL is longer than the server reads (a request line of 8,190 bytes).",
     "415": "Unsupported Content-Type; send application/json.",
     "422": "This Idempotency-Key was used with a different body.",
     "428": "This server requires If-Match on writes (only with DJANGO_REQUIRE_IF_MATCH=1).",
@@ -30,7 +31,8 @@ NOT_MODIFIED = "Not Modified: the ETag in If-None-Match still matches. No body."
 
 # The error answers of each action, besides its success and 304.
 ERROR_CODES = {
-    "list": ["400"],
+    # A cursor or a search is text of any length: a URL of them all can outgrow the line.
+    "list": ["400", "414"],
     "retrieve": ["404"],
     "create": ["400", "401", "403", "409", "413", "415", "422"],
     "update": ["400", "401", "403", "404", "412", "413", "415", "428"],
