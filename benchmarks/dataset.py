@@ -26,10 +26,14 @@ ADMIN_USER = "bench-admin"
 ADMIN_PASSWORD = "bench-admin-password-not-secret"
 # The admin's case-insensitive prefix search indexes (migration 0007): the project's alone.
 PROJECT_INDEXES = ("heroes_hero_name_prefix", "heroes_hero_secret_name_prefix")
-# The name search index (migration 0015): an FTS5 table on SQLite, a GIN index on PostgreSQL.
+# The name search index: the suffix tables on SQLite (migration 0016), a GIN index on
+# PostgreSQL (0015).
 PROJECT_SEARCH_INDEX = {
-    SQLITE: 'DROP TABLE IF EXISTS "heroes_hero_name_trigrams"',
-    POSTGRES: 'DROP INDEX IF EXISTS "heroes_hero_name_trigram"',
+    SQLITE: (
+        'DROP TABLE IF EXISTS "heroes_hero_name_suffixes"',
+        'DROP TABLE IF EXISTS "heroes_hero_name_positions"',
+    ),
+    POSTGRES: ('DROP INDEX IF EXISTS "heroes_hero_name_trigram"',),
 }
 
 
@@ -86,7 +90,8 @@ class Store:
                     connection.execute(f'DROP TRIGGER "{name}"')
                 for index in PROJECT_INDEXES:
                     connection.execute(f'DROP INDEX "{index}"')
-                connection.execute(PROJECT_SEARCH_INDEX[SQLITE])
+                for statement in PROJECT_SEARCH_INDEX[SQLITE]:
+                    connection.execute(statement)
                 connection.commit()
             return
         with closing(_postgres(url)) as connection:
@@ -98,7 +103,8 @@ class Store:
                 connection.execute(f'DROP TRIGGER "{name}" ON heroes_hero')
             for index in PROJECT_INDEXES:
                 connection.execute(f'DROP INDEX "{index}"')
-            connection.execute(PROJECT_SEARCH_INDEX[POSTGRES])
+            for statement in PROJECT_SEARCH_INDEX[POSTGRES]:
+                connection.execute(statement)
 
     def add_plain_token(self, url: str, username: str, token: str) -> None:
         """Gives the peers the token in plain text, in the table of DRF's authtoken they read.

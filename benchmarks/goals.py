@@ -51,11 +51,12 @@ REMEDIES = {
     " meeting 1.0 there would take doing the work in the database (history by trigger),"
     " which moves a rule out of the model. Against the same-work peers, what is left is"
     " DRF's dispatch and serializer (see the ablation's serializers and saving rows).",
-    "substring search": "texts of 3 or more characters read the names' trigram index"
-    " (pg_trgm's GIN, SQLite's FTS5; migration 0015_trigram_search) and confirm each"
-    " candidate: what is left grows with the posting lists of the text's trigrams, which"
-    " common trigrams make long (asking for the rarest ones only would need their counts);"
-    " `search` reads one list set per word.",
+    "substring search": "texts of 3 or more characters read the names' substring index"
+    " and confirm each candidate. SQLite's B-tree of suffixes (migration 0016) reads the"
+    " names that hold a text, so a selective name__icontains stays flat, but `search` reads"
+    " each word's names before keeping those that hold every word: a common word's grow"
+    " with the table. PostgreSQL's pg_trgm GIN index (migration 0015) reads the posting"
+    " lists of every trigram of the text, and common trigrams' grow with the table.",
     "orderings": "each ordering reads its index, id breaking ties (migration 0014), and no"
     " sort: what is left grows with the index's depth, or is noise of a shared machine.",
     "deep page": "the page after a deep page follows a keyset cursor (a seek in the"

@@ -59,7 +59,7 @@ class HeroAdmin(SimpleHistoryAdmin):
         )
 
     def get_search_results(self, request, queryset, search_term):
-        # The name through the API's substring lookup, which reads the trigram index
+        # The name through the API's substring lookup, which reads the substring index
         # (heroes.portability.lookups); the secret name, which is never indexed for
         # substrings, by prefix (migration 0007's index). The whole text is one term, spaces
         # included, so "Goldenhawk 953" finds that hero rather than heroes matching both words.

@@ -7,7 +7,7 @@
   database whose tally triggers are missing or changed.
 - `triggers`: the tally triggers as their migrations create them, for the check and for
   `manage.py restore_tally_triggers`.
-- `search_index`: the names' trigram index (migration 0015) that `icontains` reads for a text
-  of three characters or more; `search_checks` refuses a database whose index or its
+- `search_index`: the names' substring index (migrations 0015, 0016) that `icontains` reads
+  for a text of three characters or more; `search_checks` refuses a database whose index or its
   triggers are missing or changed (`manage.py restore_search_index` rebuilds it).
 """

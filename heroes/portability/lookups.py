@@ -9,10 +9,10 @@ collation is named explicitly; it gives Python's mapping whatever the database's
 Only the project's own text field uses it (heroes.portability.fields registers it on
 CodePointCharField): other apps' fields, auth.User's username say, keep Django's lookup.
 
-A text of three characters or more on a column with a trigram index (the hero's name,
+A text of three characters or more on a column with a substring index (the hero's name,
 heroes.portability.search_index) reads that index first: PostgreSQL's planner picks the
-GIN index on the compared expression by itself; on SQLite the lookup asks the FTS5 table
-for the rows that hold a few of the text's trigrams (search_index.sqlite_match). The
+GIN trigram index on the compared expression by itself; on SQLite the lookup asks the table
+of the names' suffixes for those that begin with the text (search_index.sqlite_range). The
 comparison below still decides each row, so the answer is the full scan's, row for row.
 """
 
@@ -63,20 +63,20 @@ class UnicodeIContains(IContains):
         return f"({candidates_sql} AND {sql})", [*candidates_params, *params]
 
     def _sqlite_candidates(self, compiler) -> tuple[str, list] | None:
-        """`pk IN (the rows the trigram index holds the text in)`, or None: no index for
-        this column, or a text without a trigram."""
+        """`pk IN (the rows whose name has a suffix that begins with the text)`, or None: no
+        index for this column, or a text too short for it."""
         if not isinstance(self.lhs, Col) or not isinstance(self.rhs, str):
             return None
         target = self.lhs.target
         meta = target.model._meta
         table = search_index.SQLITE_INDEXES.get((meta.db_table, target.column))
-        match = search_index.sqlite_match(self.rhs)
-        if table is None or match is None:
+        bounds = search_index.sqlite_range(self.rhs)
+        if table is None or bounds is None:
             return None
-        quote = compiler.quote_name_unless_alias
-        pk = f"{quote(self.lhs.alias)}.{compiler.connection.ops.quote_name(meta.pk.column)}"
-        fts = compiler.connection.ops.quote_name(table)
-        return f"{pk} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)", [match]
+        quote = compiler.connection.ops.quote_name
+        pk = f"{compiler.quote_name_unless_alias(self.lhs.alias)}.{quote(meta.pk.column)}"
+        suffixes = f'SELECT "hero_id" FROM {quote(table)} WHERE "suffix" >= %s AND "suffix" < %s'
+        return f"{pk} IN ({suffixes})", list(bounds)
 
     def as_postgresql(self, compiler, connection):
         # The column itself, without the UPPER() Django's own icontains wraps it in: the

@@ -1,8 +1,8 @@
-"""Refuses a database whose trigram index of hero names is missing or changed.
+"""Refuses a database whose substring index of hero names is missing or changed.
 
-- SQLite: the FTS5 table or one of its triggers missing (heroes.E005) or a trigger changed
-  since migration 0015 (heroes.E006). A hero written without them is missing from the
-  index, and substring search would stop finding it.
+- SQLite: the suffix table, its positions or one of its triggers missing (heroes.E005) or a
+  trigger changed since migration 0016 (heroes.E006). A hero written without them is missing
+  from the index, and substring search would stop finding it.
 - PostgreSQL: the GIN index missing (heroes.E005); search stays right but scans every name.
 
 Registered with the other database checks (heroes.portability.checks).
@@ -29,7 +29,8 @@ def _problems(connection) -> tuple[list[str], list[str]]:
             return ([] if index in found else [index]), []
         cursor.execute(_SQLITE_OBJECTS)
         found = dict(cursor.fetchall())
-    tables = [name for name in search_index.SQLITE_INDEXES.values() if name not in found]
+    tables = [*search_index.SQLITE_INDEXES.values(), search_index.SQLITE_POSITIONS]
+    tables = [name for name in tables if name not in found]
     missing, changed = compared(found, search_index.expected_triggers())
     return tables + missing, changed
 
@@ -46,7 +47,7 @@ def check_search_index(app_configs=None, databases=None, **kwargs) -> list[Error
             "substring search would miss heroes written from now on, or scan."
         ),
         f"Run `{search_index.RESTORE_COMMAND} --database {{alias}}`: it builds the index "
-        "again from the heroes stored, as migration 0015 did.",
+        "again from the heroes stored, as its migration did.",
     )
 
 

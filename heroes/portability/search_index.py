@@ -1,9 +1,11 @@
-"""The trigram index of hero names (migration 0015), as substring search reads it.
+"""The substring index of hero names, as substring search reads it.
 
 `icontains` on an indexed column (heroes.portability.lookups) asks the index for the rows
 that may match, then confirms each with its own comparison: the answer is the full scan's.
-The SQL is read from the migration itself: the database check compares the database with
-it (heroes.portability.checks), and `manage.py restore_search_index` runs it again.
+PostgreSQL: pg_trgm's GIN index (migration 0015). SQLite: a B-tree of the names' suffixes
+(migration 0016, which replaced 0015's FTS5 table). The SQL is read from the migrations
+themselves: the database check compares the database with it (heroes.portability.checks),
+and `manage.py restore_search_index` runs it again.
 """
 
 import importlib
@@ -13,28 +15,35 @@ from contextlib import contextmanager
 from django.db.migrations.recorder import MigrationRecorder
 
 APP = "heroes"
-MIGRATION = "0015_trigram_search"
+# The migration that made each backend's index as it is now.
+MIGRATIONS = {"sqlite": "0016_name_suffixes", "postgresql": "0015_trigram_search"}
 RESTORE_COMMAND = "python manage.py restore_search_index"
-# (table, column) -> the SQLite FTS5 table that holds that column's values, upper-cased.
-SQLITE_INDEXES = {("heroes_hero", "name"): "heroes_hero_name_trigrams"}
+# (table, column) -> the SQLite table of that column's suffixes, upper-cased.
+SQLITE_INDEXES = {("heroes_hero", "name"): "heroes_hero_name_suffixes"}
+# The numbers its triggers cut names at.
+SQLITE_POSITIONS = "heroes_hero_name_positions"
 # The PostgreSQL index, on the expression the lookup compares.
 POSTGRESQL_INDEX = ("heroes_hero", "heroes_hero_name_trigram")
-# Shorter texts have no trigram to look up: they scan.
+# Shorter texts have no suffix row to look up: they scan.
 MIN_LENGTH = 3
-# The most trigrams one search asks the SQLite index for (sqlite_match).
-MAX_TRIGRAMS = 4
+
+
+def _migration(vendor: str):
+    return importlib.import_module(
+        f"{APP}.migrations.{MIGRATIONS.get(vendor, MIGRATIONS['sqlite'])}"
+    )
 
 
 def statements(vendor: str) -> tuple[list[str], list[str]]:
-    """The migration's (forward, backward) statements on this backend."""
-    module = importlib.import_module(f"{APP}.migrations.{MIGRATION}")
-    return module.STATEMENTS.get(vendor, ([], []))
+    """The (made, undone) statements of this backend's index."""
+    return _migration(vendor).STATEMENTS.get(vendor, ([], []))
 
 
 def applied(connection) -> bool:
-    """Whether the migration is applied: before that there is nothing to check."""
+    """Whether the index's migration is applied: before that there is nothing to check."""
     recorder = MigrationRecorder(connection)
-    return recorder.has_table() and (APP, MIGRATION) in recorder.applied_migrations()
+    migration = (APP, MIGRATIONS.get(connection.vendor, MIGRATIONS["sqlite"]))
+    return recorder.has_table() and migration in recorder.applied_migrations()
 
 
 def expected_triggers() -> dict[str, str]:
@@ -48,31 +57,32 @@ def expected_triggers() -> dict[str, str]:
 
 
 def restore_statements(vendor: str) -> list[str]:
-    """Drops the index (and on SQLite its table and triggers) and builds it again from the
-    heroes stored, as migration 0015 did."""
-    forward, backward = statements(vendor)
-    return backward + forward
+    """Drops the index (and on SQLite its tables and triggers) and builds it again from the
+    heroes stored, as its migration did."""
+    made, undone = statements(vendor)
+    return undone + made
 
 
-def sqlite_match(text: str) -> str | None:
-    """The FTS5 query for names holding `text` in any case: trigrams of the text as the
-    index holds them (upper-cased), all required. None for a text too short to have one.
+def sqlite_range(text: str) -> tuple[str, str] | None:
+    """The range of suffix rows that names holding `text` in any case have: (first, past
+    the last). None for a text too short to have rows, or one no range can bound.
 
-    At most MAX_TRIGRAMS of them, spread from the first to the last: FTS5 reads the whole
-    list of names of each trigram asked, and a common one lists a few percent of the table.
-    Any of the text's trigrams leave out no name that holds the text; the lookup's own
-    comparison then drops the names that hold them elsewhere.
+    A row holds at most SUFFIX_LENGTH characters, so a longer text asks for its first ones;
+    the lookup's own comparison then drops the names that go on differently.
     """
     folded = text.upper()
-    if len(text) < MIN_LENGTH or len(folded) < MIN_LENGTH:
+    if len(text) < MIN_LENGTH:
         return None
-    trigrams = list(dict.fromkeys(folded[i : i + 3] for i in range(len(folded) - 2)))
-    if len(trigrams) > MAX_TRIGRAMS:
-        last = len(trigrams) - 1
-        picked = {round(n * last / (MAX_TRIGRAMS - 1)) for n in range(MAX_TRIGRAMS)}
-        trigrams = [trigrams[i] for i in sorted(picked)]
-    # A string in double quotes is one token to FTS5, with its quotes doubled.
-    return " AND ".join('"{}"'.format(trigram.replace('"', '""')) for trigram in trigrams)
+    low = folded[: _migration("sqlite").SUFFIX_LENGTH]
+    # Past every text that begins with `low`: its last character one code point on (SQLite
+    # compares text as UTF-8 bytes, which sort as code points do).
+    head = low.rstrip(chr(0x10FFFF))
+    if not head:
+        return None
+    following = ord(head[-1]) + 1
+    if 0xD800 <= following <= 0xDFFF:  # surrogates are not characters: past them
+        following = 0xE000
+    return low, head[:-1] + chr(following)
 
 
 @contextmanager
@@ -80,9 +90,9 @@ def filled_after_load(cursor, table: str) -> Iterator[None]:
     """The index kept up to date the fast way during a bulk load of new rows into `table`.
 
     SQLite: the triggers dropped for the load, and the rows it added (ids above the largest
-    before it) indexed in one statement afterwards; FTS5 takes a million rows at once far
-    faster than one at a time. PostgreSQL: the GIN index's pending list on for the load
-    (rows are added to the index in batches), then emptied and off again. Inside the load's
+    before it) indexed in one statement afterwards, far faster than one at a time.
+    PostgreSQL: the GIN index's pending list on for the load (rows are added to the index in
+    batches), then emptied and off again. Inside the load's
     transaction, so no other connection ever writes a hero without the index.
     """
     vendor = cursor.db.vendor
@@ -107,12 +117,7 @@ def filled_after_load(cursor, table: str) -> Iterator[None]:
     for name in triggers:
         cursor.execute(f'DROP TRIGGER "{name}"')
     yield
-    fts = SQLITE_INDEXES[(table, "name")]
-    cursor.execute(
-        f'INSERT INTO "{fts}" ("rowid", "name") SELECT "id", unicode_upper("name") '
-        f'FROM "{table}" WHERE "id" > %s',
-        [last],
-    )
+    cursor.execute(_migration("sqlite").FILL + ' WHERE f."id" > %s', [last])
     for statement in triggers.values():
         cursor.execute(statement)
 

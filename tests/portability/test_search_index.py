@@ -1,5 +1,6 @@
-"""The name search index (migration 0015): kept in step by every write, read by searches of
-three characters or more, checked (heroes.E005, heroes.E006) and rebuilt by a command."""
+"""The name search index (SQLite: migration 0016's suffixes, PostgreSQL: 0015's trigrams): kept
+in step by every write, read by searches of three characters or more, checked (heroes.E005,
+heroes.E006) and rebuilt by a command."""
 
 import pytest
 from django.core.management import call_command
@@ -13,7 +14,7 @@ from heroes.portability import search_index
 from heroes.portability.search_checks import check_search_index
 
 pytestmark = pytest.mark.django_db
-FTS = "heroes_hero_name_trigrams"
+SUFFIXES = "heroes_hero_name_suffixes"
 
 
 def _indexed_ids(text: str) -> list[int]:
@@ -21,8 +22,9 @@ def _indexed_ids(text: str) -> list[int]:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(
-                f'SELECT rowid FROM "{FTS}" WHERE "{FTS}" MATCH %s ORDER BY rowid',
-                [search_index.sqlite_match(text)],
+                f'SELECT DISTINCT "hero_id" FROM "{SUFFIXES}" '
+                'WHERE "suffix" >= %s AND "suffix" < %s ORDER BY "hero_id"',
+                search_index.sqlite_range(text),
             )
             return [pk for (pk,) in cursor.fetchall()]
     with transaction.atomic(), connection.cursor() as cursor:
@@ -106,7 +108,7 @@ def test_only_texts_of_three_characters_or_more_read_the_index(text, reads_index
     query = str(Hero.objects.filter(name__icontains=text).query)
 
     if connection.vendor == "sqlite":
-        assert (FTS in query) is reads_index
+        assert (SUFFIXES in query) is reads_index
     else:
         # The same comparison for every text; the planner reads the index when it can.
         assert "octet_length" in query
@@ -115,7 +117,7 @@ def test_only_texts_of_three_characters_or_more_read_the_index(text, reads_index
 def test_the_secret_name_has_no_substring_index():
     query = str(Hero.objects.filter(secret_name__icontains="hidden").query)
 
-    assert FTS not in query
+    assert SUFFIXES not in query
     assert "secret_name" not in "".join(search_index.statements(connection.vendor)[0])
 
 
@@ -128,7 +130,7 @@ def test_a_dropped_trigger_is_an_error_naming_the_command_that_rebuilds_the_inde
         dropped = search_index.POSTGRESQL_INDEX[1]
         statement = f'DROP INDEX "{dropped}"'
     else:
-        dropped = f"{FTS}_insert"
+        dropped = f"{SUFFIXES}_insert"
         statement = f'DROP TRIGGER "{dropped}"'
     with connection.cursor() as cursor:
         cursor.execute(statement)
@@ -146,9 +148,9 @@ def test_a_changed_trigger_is_an_error():
     if connection.vendor != "sqlite":
         pytest.skip("SQLite's triggers; PostgreSQL has an index only")
     with connection.cursor() as cursor:
-        cursor.execute(f'DROP TRIGGER "{FTS}_delete"')
+        cursor.execute(f'DROP TRIGGER "{SUFFIXES}_delete"')
         cursor.execute(
-            f'CREATE TRIGGER "{FTS}_delete" AFTER DELETE ON "heroes_hero" BEGIN SELECT 1; END'
+            f'CREATE TRIGGER "{SUFFIXES}_delete" AFTER DELETE ON "heroes_hero" BEGIN SELECT 1; END'
         )
 
     assert [error.id for error in _errors()] == ["heroes.E006"]
@@ -169,9 +171,37 @@ def test_the_command_rebuilds_the_index_with_heroes_written_without_it():
     assert list(Hero.objects.filter(name__icontains="missed hawk")) == [missed]
 
 
-def test_a_long_text_asks_the_index_for_a_few_trigrams_from_first_to_last():
-    match = search_index.sqlite_match('ab"cdefghij')
+def test_a_text_asks_the_index_for_the_suffixes_that_begin_with_it_upper_cased():
+    assert search_index.sqlite_range("Straße") == ("STRASSE", "STRASSF")
+    assert search_index.sqlite_range("ab") is None
+    assert search_index.sqlite_range("ﬁ") is None  # one character, "FI" upper-cased
 
-    assert match == '"AB""" AND "CDE" AND "EFG" AND "HIJ"'
-    assert search_index.sqlite_match("ab") is None
-    assert search_index.sqlite_match("ﬁ") is None  # one character, "FI" upper-cased
+
+def test_a_text_longer_than_a_suffix_row_asks_for_its_first_characters():
+    assert search_index.sqlite_range("abcdefghijklmnopqrstuvwxyz") == (
+        "ABCDEFGHIJKLMNOP",
+        "ABCDEFGHIJKLMNOQ",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "bounds"),
+    [
+        ("ab\ud7ff", ("AB\ud7ff", "AB\ue000")),  # past the surrogates, which UTF-8 cannot hold
+        ("ab\U0010ffff", ("AB\U0010ffff", "AC")),  # past the last code point: one back
+        ("\U0010ffff" * 3, None),
+    ],
+)
+def test_the_range_ends_past_every_text_that_begins_with_it(text, bounds):
+    assert search_index.sqlite_range(text) == bounds
+
+
+def test_names_at_the_range_edges_are_found():
+    found = Hero.objects.create(name="ab\U0010ffffz", secret_name="s")
+    Hero.objects.create(name="ac", secret_name="s")
+    Hero.objects.create(name="x\U0010ffff" * 3, secret_name="s")
+
+    assert list(Hero.objects.filter(name__icontains="b\U0010ffff")) == [found]
+    assert list(Hero.objects.filter(name__icontains="AB\U0010ffffZ")) == [found]
+    assert Hero.objects.filter(name__icontains="\U0010ffff" * 3).count() == 0
+    assert Hero.objects.filter(name__icontains="\U0010ffffx\U0010ffff").count() == 1
