@@ -143,13 +143,15 @@ def run_database(kind: str, store: datasets.Store, options) -> dict:
     with ExitStack() as stack:
         started = time.monotonic()
         # The proxy costs what serving costs, not what the table size costs: it runs beside
-        # the smallest table only.
+        # the smallest table only. A smoke run serves the peers there only too: the one table
+        # that needs a second size, how the project scales, is the project's.
         servers = {
             rows: stack.enter_context(
                 serve_all(
                     dataset,
                     workdir,
-                    peers + ([PROXY] if PROXY in options.server_names and rows == smallest else []),
+                    (peers if rows == smallest or not options.smoke else [PROJECT])
+                    + ([PROXY] if PROXY in options.server_names and rows == smallest else []),
                 )
             )
             for rows, dataset in data.items()
