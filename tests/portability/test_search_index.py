@@ -205,3 +205,13 @@ def test_names_at_the_range_edges_are_found():
     assert list(Hero.objects.filter(name__icontains="AB\U0010ffffZ")) == [found]
     assert Hero.objects.filter(name__icontains="\U0010ffff" * 3).count() == 0
     assert Hero.objects.filter(name__icontains="\U0010ffffx\U0010ffff").count() == 1
+
+
+def test_the_longest_name_upper_cased_is_indexed_to_its_end():
+    # "ﬃ" upper-cases to "FFI": 255 of them fold to 765 characters, every position of which
+    # has its row.
+    longest = Hero.objects.create(name="ﬃ" * 254 + "z", secret_name="s")
+
+    assert list(Hero.objects.filter(name__icontains="ffiz")) == [longest]
+    assert list(Hero.objects.filter(name__icontains="iffi")) == [longest]
+    assert len(_indexed_ids("FIZ")) == 1
