@@ -19,17 +19,29 @@ import importlib
 from django.db import migrations
 
 SUFFIX_LENGTH = 16
-# Upper-casing can make a name up to three times longer ("ﬃ" -> "FFI"): 3 x 255 positions.
-POSITIONS = 765
+# The longest name the index holds to its end, as the model and PostgreSQL's varchar allow:
+# the triggers refuse a longer one (SQLite itself stores any length, and the ORM does not
+# check), which would otherwise go missing from search at its end.
+NAME_MAX_LENGTH = 255
+# Upper-casing can make a name up to three times longer ("ﬃ" -> "FFI").
+POSITIONS = 3 * NAME_MAX_LENGTH
 _FOLDED = 'unicode_upper({row}."name")'
 _SUFFIXES = (
     'SELECT substr(f."name", p."n", ' + str(SUFFIX_LENGTH) + ') AS "suffix" '
     'FROM (SELECT ' + _FOLDED + ' AS "name") AS f '
     'JOIN "heroes_hero_name_positions" AS p ON p."n" <= length(f."name") - 2'
 )
+# A name can repeat a stretch of 16 characters ("A" * 20): its second row is skipped. An
+# upsert clause, not INSERT OR IGNORE, which an outer statement's own conflict clause (an
+# upsert's update, UPDATE OR ROLLBACK) would override inside the trigger.
 _INSERT = (
-    'INSERT OR IGNORE INTO "heroes_hero_name_suffixes" ("suffix", "hero_id") '
-    'SELECT s."suffix", new."id" FROM (' + _SUFFIXES.format(row="new") + ') AS s;'
+    'INSERT INTO "heroes_hero_name_suffixes" ("suffix", "hero_id") '
+    'SELECT s."suffix", new."id" FROM (' + _SUFFIXES.format(row="new") + ') AS s '
+    "WHERE true ON CONFLICT DO NOTHING;"
+)
+_TOO_LONG = (
+    f"SELECT RAISE(ABORT, 'heroes_hero.name: longer than {NAME_MAX_LENGTH} characters') "
+    f'WHERE length(new."name") > {NAME_MAX_LENGTH};'
 )
 _DELETE = (
     'DELETE FROM "heroes_hero_name_suffixes" WHERE "hero_id" = old."id" '
@@ -53,12 +65,12 @@ SQLITE = [
     'NOT NULL, PRIMARY KEY ("suffix", "hero_id")) WITHOUT ROWID',
     FILL,
     'CREATE TRIGGER "heroes_hero_name_suffixes_insert" AFTER INSERT ON "heroes_hero" '
-    f"BEGIN {_INSERT} END",
+    f"BEGIN {_TOO_LONG} {_INSERT} END",
     'CREATE TRIGGER "heroes_hero_name_suffixes_delete" AFTER DELETE ON "heroes_hero" '
     f"BEGIN {_DELETE} END",
     'CREATE TRIGGER "heroes_hero_name_suffixes_update" AFTER UPDATE OF "id", "name" ON '
     '"heroes_hero" WHEN old."id" IS NOT new."id" OR old."name" IS NOT new."name" '
-    f"BEGIN {_DELETE} {_INSERT} END",
+    f"BEGIN {_TOO_LONG} {_DELETE} {_INSERT} END",
 ]
 SQLITE_REVERSE = [
     'DROP TRIGGER IF EXISTS "heroes_hero_name_suffixes_insert"',

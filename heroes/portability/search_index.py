@@ -65,13 +65,15 @@ def restore_statements(vendor: str) -> list[str]:
 
 def sqlite_range(text: str) -> tuple[str, str] | None:
     """The range of suffix rows that names holding `text` in any case have: (first, past
-    the last). None for a text too short to have rows, or one no range can bound.
+    the last). None for a text too short to have rows, or one no range can bound (those
+    scan).
 
     A row holds at most SUFFIX_LENGTH characters, so a longer text asks for its first ones;
     the lookup's own comparison then drops the names that go on differently.
     """
     folded = text.upper()
-    if len(text) < MIN_LENGTH:
+    # SQLite's LIKE ends its pattern at a NUL: the scan's answer, not this range's.
+    if len(text) < MIN_LENGTH or "\x00" in text:
         return None
     low = folded[: _migration("sqlite").SUFFIX_LENGTH]
     # Past every text that begins with `low`: its last character one code point on (SQLite

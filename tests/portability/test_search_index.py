@@ -5,7 +5,7 @@ heroes.E006) and rebuilt by a command."""
 import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
-from django.db import connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 
 from heroes import seeding
 from heroes.history.restore import restore
@@ -215,3 +215,33 @@ def test_the_longest_name_upper_cased_is_indexed_to_its_end():
     assert list(Hero.objects.filter(name__icontains="ffiz")) == [longest]
     assert list(Hero.objects.filter(name__icontains="iffi")) == [longest]
     assert len(_indexed_ids("FIZ")) == 1
+
+
+def test_a_name_that_repeats_a_suffix_row_is_written_by_an_upsert():
+    hero = Hero.objects.create(name="Owl", secret_name="s")
+
+    Hero.objects.bulk_create(
+        [Hero(id=hero.pk, name="A" * 20, secret_name="s")],
+        update_conflicts=True,
+        unique_fields=["id"],
+        update_fields=["name"],
+    )
+
+    assert Hero.objects.get(pk=hero.pk).name == "A" * 20
+    assert list(Hero.objects.filter(name__icontains="a" * 18)) == [hero]
+    assert list(Hero.objects.filter(name__icontains="owl")) == []
+
+
+def test_a_name_longer_than_the_model_allows_is_refused_not_left_unsearchable():
+    with pytest.raises((IntegrityError, DataError)), transaction.atomic():
+        Hero.objects.create(name="x" * 800 + "needle", secret_name="s")
+    kept = Hero.objects.create(name="Short", secret_name="s")
+
+    with pytest.raises((IntegrityError, DataError)), transaction.atomic():
+        Hero.objects.filter(pk=kept.pk).update(name="x" * 256)
+
+    assert list(Hero.objects.values_list("name", flat=True)) == ["Short"]
+
+
+def test_a_text_with_a_nul_scans():
+    assert search_index.sqlite_range("abc\x00") is None
